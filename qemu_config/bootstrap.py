@@ -114,3 +114,81 @@ def missing_requirements() -> list[Requirement]:
         elif req.module and importlib.util.find_spec(req.module) is None:
             missing.append(req)
     return missing
+
+
+def _parent_site_packages() -> list[str]:
+    """site-packages of the running interpreter when it is itself a venv (QEMU's mkvenv does the same)."""
+    if sys.prefix == sys.base_prefix:
+        return []
+    paths = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    return sorted(p for p in paths if p and os.path.isdir(p))
+
+
+def create_venv(venv_dir: Path) -> Path:
+    """Create ``venv_dir`` (system site packages visible, no pip of its own); return its python."""
+    import venv
+
+    python = venv_dir / "bin" / "python3"
+    if python.exists():
+        return python
+    builder = venv.EnvBuilder(system_site_packages=True, with_pip=False, symlinks=os.name != "nt")
+    builder.create(str(venv_dir))
+    parents = _parent_site_packages()
+    if parents:
+        out = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, check=True)
+        Path(out.stdout.strip(), "qemu-config-parent-venv.pth").write_text("\n".join(parents) + "\n")
+    return python
+
+
+def install_missing(python: str = sys.executable) -> list[str]:
+    """pip-install whatever the engine lacks into the running venv; return what was installed.
+
+    Does nothing (and needs no network) when everything is present.
+    """
+    specs = [req.pip_spec for req in missing_requirements()]
+    if find_ninja() is None:
+        specs.append("ninja>=1.8.2")
+    if not specs:
+        return []
+    if importlib.util.find_spec("pip") is None:
+        subprocess.run([python, "-m", "ensurepip", "--default-pip"], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", *specs]
+    print("qemu-config: installing " + " ".join(specs) + " into " + sys.prefix, file=sys.stderr)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise UserError(
+            "could not install " + " ".join(specs) + " into " + sys.prefix,
+            *proc.stderr.strip().splitlines()[-3:],
+            "check the network or the package index, or install them yourself and re-run configure",
+        )
+    importlib.invalidate_caches()
+    return specs
+
+
+def ensure_meson_script(venv_dir: Path) -> Path:
+    """``<venv>/bin/meson``: pip's console script, or a wrapper when meson comes from a parent site."""
+    script = venv_dir / "bin" / "meson"
+    if not script.exists():
+        script.write_text(f"#!{venv_dir / 'bin' / 'python3'}\nimport sys\nfrom mesonbuild.mesonmain import main\n"
+                          "sys.exit(main())\n", encoding="utf-8")
+        script.chmod(0o755)
+    return script
+
+
+def main(argv: list[str]) -> int:
+    """``python -m qemu_config.bootstrap VENV_DIR``: create the build dir's venv (used by ./configure)."""
+    if len(argv) != 1:
+        print("usage: python -m qemu_config.bootstrap VENV_DIR", file=sys.stderr)
+        return 2
+    try:
+        create_venv(Path(argv[0]))
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return UserError(f"python venv creation failed in {argv[0]}: {exc}",
+                         "install python3-venv (Debian) or pass --python=/path/to/python3").report()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,30 @@
+/*
+ * compiler.h: compiler helpers.
+ */
+#ifndef QEMU_COMPILER_H
+#define QEMU_COMPILER_H
+
+/*
+ * IS_ENABLED(CONFIG_X) is 1 when config-host.h has "#define CONFIG_X" (an
+ * empty definition, the form every boolean there takes) and 0 when it has
+ * "#undef CONFIG_X".  Unlike #ifdef it is an expression, so code under it is
+ * always compiled and type-checked; the optimiser drops the dead branch.
+ *
+ * How: the symbol is expanded first.  An empty expansion pastes into
+ * QEMU_ENABLED_MARK_, which expands to "~, 1" and shifts 1 into the second
+ * argument slot; anything else pastes into an unknown name and the 0 that
+ * follows it stays second.  A symbol defined to 1 therefore reads as 0.
+ */
+#define QEMU_ENABLED_MARK_ ~, 1
+#define QEMU_SECOND_ARG_(first, second, ...) second
+#define QEMU_SECOND_ARG(...) QEMU_SECOND_ARG_(__VA_ARGS__)
+#define QEMU_IS_ENABLED_(expanded) QEMU_SECOND_ARG(QEMU_ENABLED_MARK_##expanded, 0, ~)
+#define IS_ENABLED(sym) QEMU_IS_ENABLED_(sym)
+
+/* The text a macro expands to, as a string literal ("" for an empty definition). */
+#define QEMU_STRINGIFY_(...) #__VA_ARGS__
+#define QEMU_STRINGIFY(...) QEMU_STRINGIFY_(__VA_ARGS__)
+
+#define QEMU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif /* QEMU_COMPILER_H */

@@ -1,0 +1,65 @@
+/*
+ * main.c: qemu-system-<target>.
+ *
+ * No CPU is emulated: the binary reports what configure decided and what was
+ * compiled into it.
+ */
+#include "qemu/osdep.h"
+#include "qemu/build-config.h"
+
+#ifndef QEMU_TARGET_NAME
+#error "QEMU_TARGET_NAME must name the target (set by meson.build)"
+#endif
+
+static void print_version(void)
+{
+    printf("QEMU emulator version %s%s\n", qemu_core_version(), qemu_core_pkgversion());
+    printf("qemu-config core, target %s\n", QEMU_TARGET_NAME);
+}
+
+static void print_build_config(void)
+{
+    size_t count;
+    const QemuConfigEntry *entries = qemu_build_config(&count);
+
+    for (size_t i = 0; i < count; i++) {
+        switch (entries[i].kind) {
+        case QEMU_CONFIG_UNDEFINED:
+            printf("%s=n\n", entries[i].name);
+            break;
+        case QEMU_CONFIG_DEFINED:
+            printf("%s=y\n", entries[i].name);
+            break;
+        case QEMU_CONFIG_VALUE:
+            printf("%s=%s\n", entries[i].name, entries[i].text);
+            break;
+        }
+    }
+}
+
+static void print_usage(FILE *out, const char *argv0)
+{
+    fprintf(out,
+            "usage: %s [--version] [--build-config]\n"
+            "  --version       print the version\n"
+            "  --build-config  print the configuration this binary was built with\n",
+            argv0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-version"))) {
+        print_version();
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "--build-config")) {
+        print_build_config();
+        return 0;
+    }
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        print_usage(stdout, argv[0]);
+        return 0;
+    }
+    print_usage(stderr, argv[0]);
+    return 1;
+}

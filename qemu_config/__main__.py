@@ -1,0 +1,7 @@
+"""``python -m qemu_config``: the same as the ``qemu-config`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""The command-line front end: ``qemu-config`` and ``python -m qemu_config``.
+
+A thin layer over the pipeline: parses the subcommand, runs it, prints its
+results and turns :class:`~qemu_config.errors.UserError` into one ``ERROR:``
+line and an exit status.  Subcommand usage errors exit 2; configure keeps
+QEMU's exit 1 for its own usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import UserError
+
+
+def _configure(args: argparse.Namespace) -> int:
+    from .configure import configure
+    from .outputs import render_config_summary
+
+    source_dir = Path(args.source_dir) if args.source_dir else Path(__file__).resolve().parent.parent
+    outcome = configure(args.configure_args, source_dir=source_dir, build_dir=Path.cwd())
+    if isinstance(outcome, str):
+        sys.stdout.write(outcome)
+        return 0
+    sys.stdout.write(render_config_summary(outcome.configuration))
+    for line in outcome.configuration.warnings:
+        print(f"WARNING: {line}", file=sys.stderr)
+    if outcome.meson_ran:
+        print(f"\nmeson setup: done in {outcome.meson_seconds:.1f} s")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qemu-config", description="Configure engine for a QEMU-style emulator core.")
+    parser.add_argument("--version", action="version", version="qemu-config " + __import__("qemu_config").__version__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    conf = sub.add_parser("configure", help="configure the current directory as a build directory",
+                          description="Run configure with QEMU's option spellings; the build directory is the current one.")
+    conf.add_argument("--source-dir", help="the source tree (default: the checkout this package lives in)")
+    conf.add_argument("configure_args", nargs=argparse.REMAINDER, help="configure options (after --)")
+    conf.set_defaults(handler=_configure)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if getattr(args, "configure_args", None) and args.configure_args[:1] == ["--"]:
+        args.configure_args = args.configure_args[1:]
+    try:
+        return int(args.handler(args))
+    except UserError as err:
+        return err.report()
+    except KeyboardInterrupt:
+        print("ERROR: interrupted", file=sys.stderr)
+        return 130

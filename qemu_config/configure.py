@@ -1,0 +1,249 @@
+"""The configure pipeline: argv in, a configured build directory out.
+
+Runs the stages in order (options -> host -> features -> targets -> emit ->
+meson) and is the only place that knows their order.  Each stage returns
+frozen results; this module threads them through and hands the CLI a
+:class:`ConfigureOutcome` to print.  Nothing is written to the build
+directory until every stage has succeeded; if meson setup then fails, the
+files written are put back as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from . import __version__ as ENGINE_VERSION
+from . import bootstrap, options, outputs
+from .emit import write_outputs
+from .errors import UserError
+from .features import FeatureDecision, decide_boolean_options
+from .host import HostMachine, detect_host
+from .installdirs import InstallDirs, resolve_install_dirs
+from .rules import HOST_OS_OPTION_DEFAULTS
+from .targets import TargetSelection, available_targets, select_targets
+from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, select_toolchain
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Where configure runs: the trees, the interpreter, the tools it drives."""
+
+    source_dir: Path
+    build_dir: Path
+    python: str                   # the interpreter running the engine (the build's venv)
+    meson: tuple[str, ...]        # argv prefix that runs the pinned meson
+    ninja: str
+    environ: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """Everything configure decided; the input of every output file."""
+
+    env: Environment
+    request: options.ConfigureRequest
+    values: Mapping[str, object]
+    host: HostMachine
+    toolchain: Toolchain
+    targets: TargetSelection
+    dirs: InstallDirs
+    features: tuple[FeatureDecision, ...]
+    warnings: tuple[str, ...]
+    python_extension: bool
+    version: str
+
+
+@dataclass(frozen=True)
+class ConfigureOutcome:
+    configuration: Configuration
+    changed: tuple[str, ...]
+    meson_ran: bool
+    meson_seconds: float
+    log: tuple[str, ...] = field(default=())
+
+
+def _read_version(source_dir: Path) -> str:
+    return (source_dir / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def _explicit_options(request: options.ConfigureRequest) -> set[str]:
+    return {name for name, _ in request.assignments}
+
+
+def apply_host_defaults(values: Mapping[str, object], explicit: set[str], host: HostMachine) -> dict[str, object]:
+    """Option defaults that depend on the host OS (QEMU's configs/meson/<os>.txt)."""
+    result = dict(values)
+    for name, value in HOST_OS_OPTION_DEFAULTS.get(host.os, {}).items():
+        if name not in explicit and name in result:
+            result[name] = value
+    return result
+
+
+def decide(env: Environment, request: options.ConfigureRequest, table: options.OptionTable,
+           builtins: Sequence[options.MesonOption], log: list[str]) -> Configuration:
+    """Run every deciding stage; write nothing."""
+    toolchain = select_toolchain(
+        cross_prefix=request.cross_prefix, cc=request.cc, cxx=request.cxx, objcc=request.objcc,
+        host_cc=request.host_cc, extra_cflags=request.extra_cflags, extra_cxxflags=request.extra_cxxflags,
+        extra_objcflags=request.extra_objcflags, extra_ldflags=request.extra_ldflags, environ=env.environ,
+    )
+    host = detect_host(toolchain.cc, toolchain.cflags, cpu_override=request.cpu)
+    if host.pointer_size < 8:
+        raise UserError(f"QEMU requires a 64-bit CPU host architecture (the compiler targets {host.cpu})",
+                        "use a 64-bit compiler, or --cross-prefix for a 64-bit host")
+    log.append(check_compiler_works(toolchain, host.cpu_cflags))
+    values = options.resolve_values(table, builtins, request)
+    values = apply_host_defaults(values, _explicit_options(request), host)
+    if toolchain.cross and "libdir" not in _explicit_options(request):
+        values["libdir"] = "lib"   # meson's default for cross builds; the native default comes from meson
+    targets = select_targets(available_targets(env.source_dir), request.target_list, request.target_list_exclude)
+    dirs = resolve_install_dirs(values)
+    features, warnings = decide_boolean_options(values, _explicit_options(request), dirs)
+    python_extension = not toolchain.cross
+    return Configuration(
+        env=env, request=request, values=values, host=host, toolchain=toolchain, targets=targets,
+        dirs=dirs, features=features, warnings=tuple(warnings), python_extension=python_extension,
+        version=_read_version(env.source_dir),
+    )
+
+
+# --- meson ---------------------------------------------------------------
+
+def meson_setup_args(config: Configuration) -> list[str]:
+    """Arguments of ``meson setup``: machine files, directory options and builtin -D options."""
+    args: list[str] = []
+    if config.toolchain.cross:
+        args += ["--native-file", "config-meson.native", "--cross-file", "config-meson.cross"]
+    else:
+        args += ["--native-file", "config-meson.cross"]
+    builtin_names = {o.name for o in options_builtins_all()}
+    for name in ("prefix", "bindir", "datadir", "includedir", "libdir", "libexecdir",
+                 "localedir", "localstatedir", "mandir", "sysconfdir"):
+        args.append(f"-D{name}={config.values[name]}")
+    for name, value in config.request.assignments:
+        if name in builtin_names and name not in ("prefix", "bindir", "datadir", "includedir", "libdir",
+                                                  "libexecdir", "localedir", "localstatedir", "mandir",
+                                                  "sysconfdir"):
+            args.append(f"-D{name}={value}")
+    return args
+
+
+def options_builtins_all() -> tuple[options.MesonOption, ...]:
+    return options.meson_builtin_option_names()
+
+
+def _meson_stamp(config: Configuration, args: Sequence[str]) -> str:
+    build = config.env.build_dir
+    digest = hashlib.sha256()
+    for part in (*config.env.meson, *args, str(config.env.source_dir), bootstrap.MESON_VERSION):
+        digest.update(part.encode() + b"\0")
+    for name in ("config-meson.cross", "config-meson.native"):
+        path = build / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest() + "\n"
+
+
+STAMP = Path("meson-private") / "qemu-config-setup.stamp"
+
+
+def run_meson_setup(config: Configuration) -> tuple[bool, float]:
+    """``meson setup`` unless the build dir is already set up with the same inputs."""
+    build = config.env.build_dir
+    args = meson_setup_args(config)
+    stamp = _meson_stamp(config, args)
+    stamp_path = build / STAMP
+    if (build / "build.ninja").exists() and stamp_path.exists() and stamp_path.read_text() == stamp:
+        return False, 0.0
+    for sub in ("meson-private", "meson-info", "meson-logs"):
+        shutil.rmtree(build / sub, ignore_errors=True)
+    cmd = [*config.env.meson, "setup", *args, str(build), str(config.env.source_dir)]
+    environ = dict(config.env.environ)
+    environ["NINJA"] = config.env.ninja
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=build, env=environ, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    with open(build / "config.log", "a", encoding="utf-8") as logf:
+        logf.write(f"\n# meson setup ({seconds:.1f} s)\n$ {' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
+    if proc.returncode != 0:
+        tail = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()][-6:]
+        raise UserError("meson setup failed", *tail, "see meson-logs/meson-log.txt in the build directory")
+    stamp_path.write_text(stamp)
+    return True, seconds
+
+
+# --- the whole run ---------------------------------------------------------
+
+def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
+              environ: Mapping[str, str] | None = None) -> ConfigureOutcome | str:
+    """Run configure.  Returns the outcome, or a text to print (help, version) and exit 0."""
+    environ = dict(os.environ if environ is None else environ)
+    source_dir = source_dir.resolve()
+    build_dir = build_dir.resolve()
+    table = options.load_option_table(source_dir)
+    request = options.parse_configure_args(argv, table)
+    if request.show_version:
+        return _read_version(source_dir) + "\n"
+    builtins = options.builtin_options()
+    if request.show_help:
+        return options.render_configure_help(
+            table, builtins,
+            available_targets=[t.name for t in available_targets(source_dir)],
+            cross_prefix=request.cross_prefix or "", cc=request.cc or "cc",
+            host_cc=request.host_cc or "cc", static=request.static, cpu=request.cpu or "")
+    bootstrap.install_missing()
+    ninja = bootstrap.find_ninja(request.ninja)
+    if ninja is None:
+        raise UserError("Cannot find Ninja", "install it (Debian: apt-get install ninja-build) or use --ninja=PATH")
+    venv_bin = Path(sys.prefix) / "bin"
+    if sys.prefix != sys.base_prefix and venv_bin.is_dir():
+        meson: tuple[str, ...] = (str(bootstrap.ensure_meson_script(Path(sys.prefix))),)
+    else:
+        meson = tuple(bootstrap.meson_command())
+    env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,
+                      meson=meson, ninja=ninja, environ=environ)
+    log: list[str] = []
+    config = decide(env, request, table, builtins, log)
+    files = outputs.build_outputs(config, argv)
+    previous = {f.path: _read_or_none(build_dir / f.path) for f in files}
+    changed = write_outputs(build_dir, files)
+    _write_config_log(build_dir, argv, log)
+    try:
+        meson_ran, seconds = run_meson_setup(config)
+    except UserError:
+        _restore(build_dir, changed, previous)
+        raise
+    return ConfigureOutcome(configuration=config, changed=tuple(changed), meson_ran=meson_ran,
+                            meson_seconds=seconds, log=tuple(log))
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _restore(build_dir: Path, changed: Sequence[str], previous: Mapping[str, bytes | None]) -> None:
+    for rel in changed:
+        old = previous.get(rel)
+        path = build_dir / rel
+        if old is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(old)
+
+
+def _write_config_log(build_dir: Path, argv: Sequence[str], log: Sequence[str]) -> None:
+    text = "# qemu-config configure log\n# Configured with: " + " ".join(
+        json.dumps(a) for a in ["configure", *argv]) + "\n\n" + "\n".join(log) + "\n"
+    (build_dir / "config.log").write_text(text, encoding="utf-8")
