@@ -28,7 +28,7 @@ from .errors import UserError
 from .features import FeatureDecision, decide_boolean_options
 from .host import HostMachine, detect_host
 from .installdirs import InstallDirs, resolve_install_dirs
-from .rules import HOST_OS_OPTION_DEFAULTS
+from .rules import DIRECTORY_OPTIONS, HOST_OS_OPTION_DEFAULTS
 from .targets import TargetSelection, available_targets, select_targets
 from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, select_toolchain
 
@@ -60,6 +60,7 @@ class Configuration:
     warnings: tuple[str, ...]
     python_extension: bool
     version: str
+    project_options: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -113,32 +114,31 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         env=env, request=request, values=values, host=host, toolchain=toolchain, targets=targets,
         dirs=dirs, features=features, warnings=tuple(warnings), python_extension=python_extension,
         version=_read_version(env.source_dir),
+        project_options=frozenset(o.name for o in table.options),
     )
 
 
 # --- meson ---------------------------------------------------------------
 
 def meson_setup_args(config: Configuration) -> list[str]:
-    """Arguments of ``meson setup``: machine files, directory options and builtin -D options."""
+    """Arguments of ``meson setup``: machine files, directory options, and the -D options meson owns.
+
+    Project options (meson_options.txt) are the engine's: it has resolved them into
+    the files meson.build reads, so they are not passed again.
+    """
     args: list[str] = []
     if config.toolchain.cross:
         args += ["--native-file", "config-meson.native", "--cross-file", "config-meson.cross"]
     else:
         args += ["--native-file", "config-meson.cross"]
-    builtin_names = {o.name for o in options_builtins_all()}
-    for name in ("prefix", "bindir", "datadir", "includedir", "libdir", "libexecdir",
-                 "localedir", "localstatedir", "mandir", "sysconfdir"):
+    for name in DIRECTORY_OPTIONS:
         args.append(f"-D{name}={config.values[name]}")
+    passed: dict[str, str] = {}
     for name, value in config.request.assignments:
-        if name in builtin_names and name not in ("prefix", "bindir", "datadir", "includedir", "libdir",
-                                                  "libexecdir", "localedir", "localstatedir", "mandir",
-                                                  "sysconfdir"):
-            args.append(f"-D{name}={value}")
+        if name not in config.project_options and name not in DIRECTORY_OPTIONS:
+            passed[name] = value
+    args += [f"-D{name}={value}" for name, value in passed.items()]
     return args
-
-
-def options_builtins_all() -> tuple[options.MesonOption, ...]:
-    return options.meson_builtin_option_names()
 
 
 def _meson_stamp(config: Configuration, args: Sequence[str]) -> str:

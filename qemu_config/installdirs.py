@@ -61,6 +61,8 @@ class InstallDirs:
 
     def relocatable_possible(self) -> bool:
         """QEMU's rule: an install is relocatable only if bindir lies within the prefix."""
+        if self.get("bindir") == "":   # meson: prefix / '' keeps the trailing separator
+            return True
         bindir = join(self.prefix, self.get("bindir"))
         return bindir.startswith(self.prefix.rstrip("/") + "/")
 
