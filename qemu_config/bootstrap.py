@@ -117,11 +117,23 @@ def missing_requirements() -> list[Requirement]:
 
 
 def _parent_site_packages() -> list[str]:
-    """site-packages of the running interpreter when it is itself a venv (QEMU's mkvenv does the same)."""
+    """Site directories the running interpreter sees beyond its base installation.
+
+    When configure runs under a venv (a developer's, or a test run from another
+    build's pyvenv), the new venv sees them too, through a .pth file, as QEMU's
+    mkvenv arranges: packages already installed there need no download.
+    """
     if sys.prefix == sys.base_prefix:
         return []
-    paths = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
-    return sorted(p for p in paths if p and os.path.isdir(p))
+    base = os.path.realpath(sys.base_prefix)
+    seen: list[str] = []
+    for entry in sys.path:
+        if not entry.endswith("site-packages") or not os.path.isdir(entry):
+            continue
+        if os.path.realpath(entry).startswith(base + os.sep) or entry in seen:
+            continue
+        seen.append(entry)
+    return seen
 
 
 def create_venv(venv_dir: Path) -> Path:
