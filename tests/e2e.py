@@ -1,0 +1,74 @@
+"""Helpers for end-to-end tests: run the real ./configure into temporary build directories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Mapping, Sequence
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Files whose rewrite is allowed on a no-op re-run (logs and tool state).
+VOLATILE = {"config.log", ".ninja_log", ".ninja_deps"}
+VOLATILE_DIRS = {"pyvenv", "meson-logs"}
+
+
+def configure_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHON"] = sys.executable   # the test's interpreter: its packages are visible to the new venv
+    env.pop("MAKEFLAGS", None)
+    env.pop("MAKELEVEL", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_configure(build_dir: Path, *args: str, configure: Path | str | None = None,
+                  env: Mapping[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    script = str(configure or REPO / "configure")
+    proc = subprocess.run([script, *args], cwd=build_dir, env=configure_env(env),
+                          capture_output=True, text=True, timeout=900)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"configure failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def run_ninja(build_dir: Path) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(["ninja", "-C", str(build_dir)], capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise AssertionError(f"ninja failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def snapshot(build_dir: Path) -> dict[str, int]:
+    """mtime (ns) of every file configure may not rewrite on a no-op re-run."""
+    result: dict[str, int] = {}
+    for root, dirs, files in os.walk(build_dir):
+        rel_root = Path(root).relative_to(build_dir)
+        if rel_root == Path("."):
+            dirs[:] = [d for d in dirs if d not in VOLATILE_DIRS]
+        for name in files:
+            if name in VOLATILE:
+                continue
+            path = Path(root) / name
+            result[str(path.relative_to(build_dir))] = path.stat().st_mtime_ns
+    return result
+
+
+def parse_config_header(path: Path) -> dict[str, object]:
+    """config-host.h as {KEY: True | False | text}."""
+    result: dict[str, object] = {}
+    for line in path.read_text().splitlines():
+        if line.startswith("#undef "):
+            result[line.split()[1]] = False
+        elif line.startswith("#define "):
+            parts = line.split(" ", 2)
+            result[parts[1]] = True if len(parts) == 2 else parts[2]
+    return result
+
+
+def run(cmd: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(cmd), capture_output=True, text=True, timeout=300, **kwargs)  # type: ignore[arg-type]

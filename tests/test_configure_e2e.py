@@ -1,0 +1,192 @@
+"""End to end: the real ./configure, meson and ninja, in temporary build directories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from e2e import REPO, parse_config_header, run, run_configure, run_ninja, snapshot
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def native_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A configured and built native build dir (the one `make check` runs from, if any)."""
+    given = os.environ.get("QEMU_CONFIG_BUILD_DIR")
+    if given and (Path(given) / "build.ninja").exists() and (Path(given) / "config-host.h").exists():
+        return Path(given)
+    build = tmp_path_factory.mktemp("native") / "build"
+    run_configure(build)
+    run_ninja(build)
+    return build
+
+
+def test_binary_reports_the_configuration_it_was_built_with(native_build: Path) -> None:
+    exe = native_build / "qemu-system-x86_64"
+    version = run([str(exe), "--version"])
+    assert version.returncode == 0
+    assert version.stdout.startswith("QEMU emulator version " + (REPO / "VERSION").read_text().strip())
+    printed = dict(line.split("=", 1) for line in run([str(exe), "--build-config"]).stdout.splitlines())
+    header = parse_config_header(native_build / "config-host.h")
+    assert set(printed) == set(header)
+    for key, value in header.items():
+        expected = "y" if value is True else "n" if value is False else value
+        assert printed[key] == expected, key
+
+
+def test_python_extension_exposes_the_configuration(native_build: Path) -> None:
+    code = ("import sys, json; sys.path.insert(0, sys.argv[1]); import qemu_core; "
+            "print(json.dumps([qemu_core.version, list(qemu_core.targets), qemu_core.build_config()]))")
+    out = run([sys.executable, "-c", code, str(native_build)])
+    assert out.returncode == 0, out.stderr
+    import json
+
+    version, targets, config = json.loads(out.stdout)
+    assert version == (REPO / "VERSION").read_text().strip()
+    assert "x86_64-softmmu" in targets
+    header = parse_config_header(native_build / "config-host.h")
+    assert config["CONFIG_LINUX"] is True and config["CONFIG_WIN32"] is False
+    assert config["CONFIG_PREFIX"] == header["CONFIG_PREFIX"].strip('"')  # type: ignore[union-attr]
+    assert config["HOST_X86_64"] == 1
+    assert set(config) == set(header)
+
+
+def test_config_host_h_is_consistent(native_build: Path) -> None:
+    header = parse_config_header(native_build / "config-host.h")
+    assert header["CONFIG_LINUX"] is True and header["CONFIG_POSIX"] is True
+    assert header["CONFIG_WIN32"] is False and header["CONFIG_BSD"] is False
+    assert header["HOST_X86_64"] == "1"
+    assert header["CONFIG_RELOCATABLE"] is True and header["CONFIG_COROUTINE_POOL"] is True
+    keys = [line.split()[1] for line in (native_build / "config-host.h").read_text().splitlines()
+            if line.startswith(("#define", "#undef"))]
+    assert keys == sorted(keys)
+
+
+def test_rerun_rewrites_nothing_however_configure_is_spelled(tmp_path: Path) -> None:
+    build = tmp_path / "b"
+    first = run_configure(build, "--prefix=/opt/q", "--disable-coroutine-pool")
+    assert "meson setup: done" in first.stdout
+    before = snapshot(build)
+    relative = os.path.relpath(REPO / "configure", build)
+    link = tmp_path / "src-link"
+    link.symlink_to(REPO)
+    for spelling in (str(REPO / "configure"), relative, str(link / "configure"), str(REPO / "." / "configure")):
+        again = run_configure(build, "--prefix=/opt/q", "--disable-coroutine-pool", configure=spelling)
+        assert "meson setup" not in again.stdout, spelling
+        assert snapshot(build) == before, spelling
+
+
+def test_changed_option_rewrites_only_what_changed(tmp_path: Path) -> None:
+    build = tmp_path / "b"
+    run_configure(build)
+    before = snapshot(build)
+    out = run_configure(build, "--disable-relocatable")
+    after = snapshot(build)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert "config-host.h" in changed and "config-host.mak" not in changed
+    assert "#undef CONFIG_RELOCATABLE" in (build / "config-host.h").read_text()
+    assert "meson setup" not in out.stdout  # meson regenerates itself from the files it reads
+
+
+def test_unknown_option_is_one_error_and_leaves_the_build_dir_alone(tmp_path: Path) -> None:
+    build = tmp_path / "b"
+    run_configure(build)
+    before = snapshot(build)
+    proc = run_configure(build, "--enable-bogus", check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert lines[0] == "ERROR: unknown option --enable-bogus"
+    assert all(l.startswith("       ") for l in lines[1:])
+    assert any("--" in l for l in lines[1:])  # a suggestion / the way to --help
+    assert snapshot(build) == before
+
+
+def test_help_names_every_option(tmp_path: Path) -> None:
+    proc = run_configure(tmp_path / "b", "--help")
+    assert proc.returncode == 0
+    text = proc.stdout
+    from qemu_config import options
+
+    for opt in options.load_option_table(REPO).options:
+        assert opt.name.replace("_", "-") in text or any(s.split("=")[0] in text for s in options.spellings(opt)), opt.name
+    assert "--cross-prefix" in text and "--target-list" in text
+
+
+@pytest.mark.parametrize("prefix,os_name,defined,undefined", [
+    ("x86_64-w64-mingw32-", "windows", "CONFIG_WIN32", "CONFIG_POSIX"),
+    ("aarch64-linux-gnu-", "linux", "CONFIG_LINUX", "CONFIG_WIN32"),
+])
+def test_cross_builds_model_the_host(tmp_path: Path, prefix: str, os_name: str, defined: str, undefined: str) -> None:
+    if shutil.which(prefix + "gcc") is None:
+        pytest.skip(f"{prefix}gcc is not installed (CI installs it)")
+    build = tmp_path / "b"
+    run_configure(build, f"--cross-prefix={prefix}")
+    header = (build / "config-host.h").read_text()
+    assert f"#define {defined}\n" in header and f"#undef {undefined}\n" in header
+    cross = (build / "config-meson.cross").read_text()
+    assert f"system = '{os_name}'" in cross and f"c = ['{prefix}gcc'" in cross
+    assert "[binaries]\nc = ['cc']" in (build / "config-meson.native").read_text()
+    if prefix.startswith("aarch64"):
+        assert "#define HOST_AARCH64 1\n" in header
+    build_mak = (build / "qemu-config-build.mak").read_text()
+    assert "PYTHON_EXTENSION=n" in build_mak  # no host Python to build the extension against
+
+
+def test_in_source_configure_reuses_its_build_dir(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO,
+                           capture_output=True, text=True, check=True).stdout.split()
+    for rel in files:
+        if (REPO / rel).is_file():
+            (src / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, src / rel)
+    proc = run_configure(src, configure="./configure")
+    assert "Using './build' as the directory for build output" in proc.stdout
+    assert (src / "build" / "auto-created-by-configure").exists()
+    assert (src / "GNUmakefile").exists()
+    (src / "build" / "keep-me").write_text("x")
+    run_configure(src, configure="./configure")
+    assert (src / "build" / "keep-me").exists()   # reused, never deleted
+    make = run(["make", "-C", str(src)], env={**os.environ, "MAKEFLAGS": ""})
+    assert make.returncode == 0, make.stdout + make.stderr
+    assert (src / "build" / "qemu-system-x86_64").exists()
+    shutil.rmtree(src / "build")
+    (src / "build").mkdir()
+    proc = run_configure(src, configure="./configure", check=False)
+    assert proc.returncode == 1
+    assert "ERROR: ./build dir already exists and was not previously created by configure" in proc.stderr
+
+
+def test_config_status_replays_configure(tmp_path: Path) -> None:
+    build = tmp_path / "b"
+    run_configure(build, "--disable-relocatable", env={"CFLAGS": "-O1"})
+    status = (build / "config.status").read_text()
+    assert "CFLAGS='-O1'\nexport CFLAGS\n" in status
+    assert "unset PKG_CONFIG_LIBDIR\n" in status
+    assert status.rstrip().endswith(f"exec '{REPO / 'configure'}' '--disable-relocatable' \"$@\"")
+    before = snapshot(build)
+    proc = run(["./config.status"], cwd=build, env={k: v for k, v in os.environ.items() if k != "CFLAGS"})
+    assert proc.returncode == 0, proc.stderr
+    assert snapshot(build) == before
+
+
+def test_relocatable_warning_when_bindir_outside_prefix(tmp_path: Path) -> None:
+    proc = run_configure(tmp_path / "b", "--bindir=/opt/bin")
+    assert "bindir not included within prefix, the installation will not be relocatable." in proc.stderr
+    quiet = run_configure(tmp_path / "c", "--bindir=/opt/bin", "--disable-relocatable")
+    assert "relocatable" not in quiet.stderr
+
+
+def test_engine_package_imports_with_the_standard_library_alone() -> None:
+    code = "import sys, qemu_config, qemu_config.errors, qemu_config.bootstrap; " \
+           "bad = [m for m in ('jinja2', 'mesonbuild', 'packaging') if m in sys.modules]; sys.exit(bool(bad))"
+    proc = subprocess.run([sys.executable, "-S", "-c", code], env={"PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
