@@ -1,20 +1,53 @@
 """The toolchain: which programs compile, link and inspect code for the host.
 
 Owns tool selection (``--cc``, ``--cross-prefix``, the environment variables
-QEMU's configure honours) and the compiler sanity check.  Probes proper
-(has_header, has_function, ...) build on the same :class:`Toolchain`.
-Does not print; results are frozen dataclasses.
+QEMU's configure honours), the compiler sanity check, and the compiler
+*checks* a configure engine asks (compiles, links, runs, preprocesses,
+has_header, has_header_symbol, has_function, sizeof, find_library,
+find_program, get_supported_arguments), each with the semantics of the
+same method of a meson 1.12.1 C compiler object: the same test programs, the
+same extra arguments, the same answer.
+
+A check is a frozen dataclass implementing :class:`Check`: ``run(tc, workdir)``
+returns a :class:`CheckResult` whose ``log`` holds every command, its exit
+status and output, and the test source (for ``config.log``).  Checks are pure
+functions of :func:`compiler_identity` plus ``key_parts()``, so a probe engine
+may run them in parallel threads and cache their results; this module does
+neither.  It does not print.
+
+Meson facts relied on (``mesonbuild/compilers``): every check command is
+``cc testfile.c [-o output.obj|output.exe] <mode args> CFLAGS <mode args>
+<check args> <check's own args> [LDFLAGS]``, arranged by meson's argument
+list rules (``-I``/``-L`` move to the front, a later ``-D``/``-U``/``-I``/``-L``
+replaces an equal earlier one, ``-c``/``-E``/``-l...`` appear once), run in the
+scratch directory with ``LC_ALL=C``, never through ccache.  Mode args are
+``-D_FILE_OFFSET_BITS=64`` (not on Darwin) plus ``-c`` (compile) or
+``-E -P`` (preprocess); check args are ``-O0 -U_FORTIFY_SOURCE`` and, for
+clang, ``-Werror=implicit-function-declaration`` plus, when only compiling,
+``-Werror=unknown-warning-option -Werror=unused-command-line-argument
+-Werror=ignored-optimization-argument``.  Windows hosts add meson's default
+``c_winlibs`` to link-mode checks that take user arguments.
+
+Not modelled: meson's cross-file ``has_function`` overrides and exe_wrapper
+(cross toolchains never run test programs), dependency objects, removal of
+``-isystem`` default directories, and find_library's OpenBSD ``.so.X.Y``
+globbing and macOS architecture check.
 """
 
 from __future__ import annotations
 
+import enum
+import json
 import os
+import re
 import shlex
+import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Generic, Iterable, Mapping, Protocol, Sequence, TypeVar
 
 from .errors import UserError
 
@@ -123,3 +156,1101 @@ def check_compiler_works(toolchain: Toolchain, cpu_cflags: Sequence[str] = ()) -
                 " see config.log",
             )
         return f"$ {shlex.join(cmd)}\n{proc.stdout}{proc.stderr}"
+
+
+# --- checks: the protocol -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found.
+
+    ``ok`` is the check's yes/no answer; ``value`` is what it measured (see each
+    check); ``log`` holds every command run, its exit status and output, and the
+    test source, for ``config.log``.
+    """
+
+    ok: bool
+    value: object = None
+    log: str = ""
+
+
+class Check(Protocol):
+    """A compiler (or PATH) question with meson's answer, runnable in any thread.
+
+    ``key_parts()`` plus :func:`compiler_identity` determine the result, so an
+    engine may cache it under that key.  ``run`` gets a private scratch directory.
+    """
+
+    @property
+    def kind(self) -> str:
+        """What sort of check this is: "compiles", "links", "has_function", ..."""
+        ...
+
+    def describe(self) -> str: ...
+
+    def key_parts(self) -> tuple[str, ...]: ...
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult: ...
+
+
+# --- what the compiler is -------------------------------------------------------------------------
+
+# Compiler caches: meson never runs checks through them, so neither do we.
+_COMPILER_CACHES = frozenset({"ccache", "sccache"})
+# Environment variables gcc and clang read that change what a check finds.
+_COMPILER_ENVIRONMENT = ("COMPILER_PATH", "CPATH", "C_INCLUDE_PATH", "GCC_EXEC_PREFIX", "LIBRARY_PATH",
+                         "MACOSX_DEPLOYMENT_TARGET", "SDKROOT")
+# meson's default c_winlibs (gnu_winlibs), linked by link-mode checks for Windows hosts.
+_GNU_WINLIBS = ("-lkernel32", "-luser32", "-lgdi32", "-lwinspool", "-lshell32", "-lole32", "-loleaut32",
+                "-luuid", "-lcomdlg32", "-ladvapi32")
+# Libraries the compiler driver provides itself: meson never searches for them by file name.
+_INTERNAL_LIBS = frozenset({"m", "c", "pthread", "dl", "rt", "execinfo"})
+
+_COMPILE_TIMEOUT = 300
+_RUN_TIMEOUT = 120
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _OncePerKey(Generic[_K, _V]):
+    """A value per key, computed once per process even when several threads ask at once."""
+
+    def __init__(self) -> None:
+        self._values: dict[_K, _V] = {}
+        self._guard = threading.Lock()
+        self._locks: dict[_K, threading.Lock] = {}
+
+    def get(self, key: _K, compute: Callable[[], _V]) -> _V:
+        with self._guard:
+            if key in self._values:
+                return self._values[key]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._guard:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()          # an exception is not remembered: the next caller retries
+            with self._guard:
+                self._values[key] = value
+            return value
+
+
+def _check_exelist(tc: Toolchain) -> tuple[str, ...]:
+    """The compiler command that checks run: ``tc.cc`` without a leading ccache/sccache."""
+    if not tc.cc:
+        raise UserError("no C compiler configured", "name one with --cc or CC, or install gcc")
+    if len(tc.cc) > 1 and os.path.basename(tc.cc[0]) in _COMPILER_CACHES:
+        return tc.cc[1:]
+    return tc.cc
+
+
+def _compiler_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["LC_ALL"] = "C"
+    env["CCACHE_DISABLE"] = "1"
+    return env
+
+
+def _not_runnable(exelist: Sequence[str], exc: BaseException) -> UserError:
+    return UserError(
+        f'C compiler "{shlex.join(exelist)}" cannot be run: {exc}',
+        "install a compiler (Debian: apt-get install gcc) or name one with --cc / --cross-prefix",
+    )
+
+
+_VERSION_TEXT: _OncePerKey[tuple[str, ...], str] = _OncePerKey()
+
+
+def _version_text(exelist: tuple[str, ...]) -> str:
+    def compute() -> str:
+        try:
+            proc = subprocess.run([*exelist, "--version"], capture_output=True, text=True, errors="replace",
+                                  env=_compiler_env(), stdin=subprocess.DEVNULL, timeout=_COMPILE_TIMEOUT)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise _not_runnable(exelist, exc) from None
+        return proc.stdout or proc.stderr
+    return _VERSION_TEXT.get(exelist, compute)
+
+
+class _Mode(enum.Enum):
+    PREPROCESS = "preprocess"
+    COMPILE = "compile"
+    LINK = "link"
+
+
+@dataclass(frozen=True)
+class _CompilerFacts:
+    """What meson derives from the compiler for its checks: family, version, host system."""
+
+    id: str                       # "gcc", "clang" or "unknown"
+    version: tuple[int, ...]
+    system: str                   # "darwin", "windows", "cygwin" or "other"
+
+    @property
+    def darwin(self) -> bool:
+        return self.system == "darwin"
+
+    def mode_args(self, mode: _Mode) -> tuple[str, ...]:
+        always = () if self.darwin else ("-D_FILE_OFFSET_BITS=64",)
+        if mode is _Mode.COMPILE:
+            return always + ("-c",)
+        if mode is _Mode.PREPROCESS:
+            return always + ("-E", "-P")
+        return always
+
+    def check_args(self, mode: _Mode) -> tuple[str, ...]:
+        args: tuple[str, ...] = ("-O0", "-U_FORTIFY_SOURCE")
+        if self.id == "clang":
+            args += ("-Werror=implicit-function-declaration",)
+            if mode is _Mode.COMPILE:
+                args += ("-Werror=unknown-warning-option", "-Werror=unused-command-line-argument")
+                if self.version >= (3, 6):
+                    args += ("-Werror=ignored-optimization-argument",)
+        return args
+
+    @property
+    def winlibs(self) -> tuple[str, ...]:
+        return _GNU_WINLIBS if self.system in ("windows", "cygwin") else ()
+
+    @property
+    def allow_undefined(self) -> tuple[str, ...]:
+        return ("-Wl,-undefined,dynamic_lookup",) if self.darwin else ("-Wl,--allow-shlib-undefined",)
+
+    @property
+    def pic_args(self) -> tuple[str, ...]:
+        return () if self.system in ("windows", "cygwin", "darwin") else ("-fPIC",)
+
+    @property
+    def gnu_like_linker(self) -> bool:
+        return not self.darwin
+
+    def library_patterns(self) -> tuple[str, ...]:
+        """File names find_library tries (shared first), as str.format patterns."""
+        prefixes: tuple[str, ...] = ("lib", "")
+        static: tuple[str, ...] = ("a",)
+        if self.darwin:
+            shared: tuple[str, ...] = ("dylib", "so")
+        elif self.system == "windows":
+            shared, static = ("dll.a", "lib", "dll"), ("a", "lib")
+        elif self.system == "cygwin":
+            shared, prefixes = ("dll", "dll.a"), ("cyg", "lib", "")
+        else:
+            shared = ("so",)
+        patterns = [p + "{}." + s for p in prefixes for s in shared]
+        patterns += [x for x in (p + "{}." + s for p in prefixes for s in static) if x not in patterns]
+        return tuple(patterns)
+
+
+_FACTS: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], _CompilerFacts] = _OncePerKey()
+
+
+def _predefined_macros(exelist: tuple[str, ...], cflags: tuple[str, ...]) -> dict[str, str]:
+    """``cc -E -dM`` of an empty file (with CFLAGS, else without); empty when both fail."""
+    for extra in (cflags, ()):
+        try:
+            proc = subprocess.run([*exelist, *extra, "-x", "c", "-E", "-dM", "-"], input="", capture_output=True,
+                                  text=True, errors="replace", env=_compiler_env(), timeout=_COMPILE_TIMEOUT)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise _not_runnable(exelist, exc) from None
+        if proc.returncode == 0:
+            macros: dict[str, str] = {}
+            for line in proc.stdout.splitlines():
+                parts = line.split(" ", 2)
+                if len(parts) >= 2 and parts[0] == "#define":
+                    macros[parts[1]] = parts[2] if len(parts) == 3 else ""
+            return macros
+    return {}
+
+
+def _facts(tc: Toolchain) -> _CompilerFacts:
+    exelist = _check_exelist(tc)
+
+    def compute() -> _CompilerFacts:
+        macros = _predefined_macros(exelist, tc.cflags)
+
+        def number(name: str) -> int:
+            try:
+                return int(macros.get(name, "0"))
+            except ValueError:
+                return 0
+        version: tuple[int, ...]
+        if "__clang__" in macros:
+            ident = "clang"
+            version = (number("__clang_major__"), number("__clang_minor__"), number("__clang_patchlevel__"))
+        elif "__GNUC__" in macros:
+            ident = "gcc"
+            version = (number("__GNUC__"), number("__GNUC_MINOR__"), number("__GNUC_PATCHLEVEL__"))
+        else:
+            text = _version_text(exelist)
+            ident = ("clang" if "clang" in text.lower()
+                     else "gcc" if "Free Software Foundation" in text else "unknown")
+            found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+            version = tuple(int(g or 0) for g in found.groups()) if found else (0,)
+        if "__APPLE__" in macros:
+            system = "darwin"
+        elif "_WIN32" in macros:
+            system = "windows"
+        elif "__CYGWIN__" in macros:
+            system = "cygwin"
+        else:
+            system = "other"
+        return _CompilerFacts(ident, version, system)
+    return _FACTS.get((exelist, tc.cflags), compute)
+
+
+def compiler_id(tc: Toolchain) -> str:
+    """``'gcc'`` or ``'clang'`` (``'unknown'`` otherwise), from the compiler's predefined macros."""
+    return _facts(tc).id
+
+
+_IDENTITY: _OncePerKey[tuple[object, ...], tuple[str, ...]] = _OncePerKey()
+
+
+def compiler_identity(tc: Toolchain) -> tuple[str, ...]:
+    """What identifies the compiler in a check's cache key; computed once per process.
+
+    The resolved path of the compiler (after a ccache/sccache wrapper, which checks
+    bypass), its mtime and size, the first line of its ``--version``, its extra
+    words, the CFLAGS and LDFLAGS checks pass, whether the toolchain is cross, and
+    the compiler-relevant environment variables that are set.
+    """
+    exelist = _check_exelist(tc)
+    env = tuple(f"env:{name}={os.environ[name]}" for name in _COMPILER_ENVIRONMENT if name in os.environ)
+    key = (exelist, tc.cflags, tc.ldflags, tc.cross, env)
+
+    def compute() -> tuple[str, ...]:
+        found = shutil.which(exelist[0])
+        if found is None:
+            raise UserError(f'C compiler "{exelist[0]}" not found',
+                            "install a compiler (Debian: apt-get install gcc) or name one with --cc / --cross-prefix")
+        real = os.path.realpath(found)
+        st = os.stat(real)
+        lines = _version_text(exelist).splitlines()
+        return (real, str(st.st_mtime_ns), str(st.st_size), lines[0] if lines else "",
+                "cc-args=" + json.dumps(list(exelist[1:])), "cflags=" + json.dumps(list(tc.cflags)),
+                "ldflags=" + json.dumps(list(tc.ldflags)), f"cross={'yes' if tc.cross else 'no'}", *env)
+    return _IDENTITY.get(key, compute)
+
+
+# --- how meson arranges a check's command line -----------------------------------------------------
+
+
+class _Dedup(enum.Enum):
+    KEEP = 0          # order and repetition matter
+    ONCE = 1          # a repeat adds nothing (-c, -lfoo, libfoo.so)
+    LAST_WINS = 2     # a later equal argument replaces the earlier one (-DX, -Idir)
+
+
+_LAST_WINS_PREFIXES = ("-I", "-isystem", "-L", "-D", "-U")
+_ONCE_PREFIXES = ("-l", "-Wl,-l", "-Wl,-rpath,", "-Wl,-rpath-link,")
+_ONCE_SUFFIXES = (".lib", ".dll", ".so", ".dylib", ".a")
+_ONCE_ARGS = frozenset({"-c", "-S", "-E", "-pipe", "-pthread", "-Wl,--export-dynamic"})
+_SONAME_RE = re.compile(r"(?:^|[/\\])lib.*\.so(?:\.[0-9]+)?(?:\.[0-9]+)?(?:\.[0-9]+)?$")
+_FRONT_PREFIXES = ("-I", "-L")
+# Arguments GNU-like linkers get wrapped in --start-group/--end-group when there are several.
+_LIBRARY_ARG_RE = re.compile(r"^(?!-Wl,).*\.so(?:\.[0-9]+)?(?:\.[0-9]+)?(?:\.[0-9]+)?$|^(?:-Wl,)?-l|\.a$")
+
+
+def _dedup_kind(arg: str) -> _Dedup:
+    if arg in _LAST_WINS_PREFIXES or arg in _ONCE_PREFIXES:
+        return _Dedup.KEEP            # a bare prefix takes its value from the next word
+    if arg.startswith(_LAST_WINS_PREFIXES):
+        return _Dedup.LAST_WINS
+    if (arg in _ONCE_ARGS or arg.startswith(_ONCE_PREFIXES) or arg.endswith(_ONCE_SUFFIXES)
+            or _SONAME_RE.search(arg)):
+        return _Dedup.ONCE
+    return _Dedup.KEEP
+
+
+class _ArgList:
+    """An argument list that grows the way meson's CLikeCompilerArgs does."""
+
+    def __init__(self, args: Iterable[str] = ()) -> None:
+        self.items: list[str] = list(args)
+
+    def add(self, args: Iterable[str]) -> None:
+        front: list[str] = []
+        back: list[str] = []
+        replaces = False
+        for arg in args:
+            kind = _dedup_kind(arg)
+            if kind is _Dedup.ONCE and (arg in self.items or arg in front or arg in back):
+                continue
+            replaces = replaces or kind is _Dedup.LAST_WINS
+            (front if arg.startswith(_FRONT_PREFIXES) else back).append(arg)
+        if not replaces:
+            self.items = front + self.items + back
+            return
+        head: list[str] = []
+        head_seen: set[str] = set()
+        for arg in front:                      # first of equal front arguments wins
+            if arg not in head_seen:
+                head.append(arg)
+                if _dedup_kind(arg) is _Dedup.LAST_WINS:
+                    head_seen.add(arg)
+        tail: list[str] = []
+        tail_seen: set[str] = set()
+        for arg in reversed(back):             # last of equal back arguments wins
+            if arg not in tail_seen:
+                tail.append(arg)
+                if _dedup_kind(arg) is _Dedup.LAST_WINS:
+                    tail_seen.add(arg)
+        tail.reverse()
+        middle = [a for a in self.items if a not in head_seen and a not in tail_seen]
+        self.items = head + middle + tail
+
+
+def _without_linker_args(args: Sequence[str]) -> list[str]:
+    """CFLAGS minus what only the linker understands (meson's remove_linkerlike_args)."""
+    kept: list[str] = []
+    words = iter(args)
+    for arg in words:
+        if arg == "-headerpad_max_install_names":
+            continue
+        if arg in ("-L", "-framework"):
+            next(words, None)
+            continue
+        if arg.startswith(("-Wl,", "-L")) and arg not in ("-Wl,", "-L"):
+            continue
+        kept.append(arg)
+    return kept
+
+
+def _group_libraries(args: list[str], facts: _CompilerFacts) -> list[str]:
+    """Wrap several libraries in --start-group/--end-group for GNU-like linkers, as meson does."""
+    if not facts.gnu_like_linker:
+        return args
+    hits = [i for i, a in enumerate(args) if _LIBRARY_ARG_RE.search(a)]
+    if len(hits) < 2 or hits[-1] <= hits[0]:
+        return args
+    first, last = hits[0], hits[-1]
+    return args[:first] + ["-Wl,--start-group"] + args[first:last + 1] + ["-Wl,--end-group"] + args[last + 1:]
+
+
+def _user_args(facts: _CompilerFacts, mode: _Mode, *groups: Sequence[str]) -> list[str]:
+    """The per-check arguments meson's interpreter passes (winlibs when linking, then the check's args)."""
+    args = list(facts.winlibs) if mode is _Mode.LINK else []
+    for group in groups:
+        args.extend(group)
+    return args
+
+
+# --- running a test program -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    returncode: int
+    stdout: str
+    stderr: str
+    output: Path | None           # the object file or executable, when one is produced
+
+
+class _Log:
+    """Accumulates what a check did, for config.log."""
+
+    def __init__(self, title: str) -> None:
+        self._parts: list[str] = [f"=== {title}\n"]
+
+    def note(self, text: str) -> None:
+        self._parts.append(text if text.endswith("\n") else text + "\n")
+
+    def command(self, cmd: Sequence[str], returncode: int | str, stdout: str, stderr: str) -> None:
+        self.note(f"$ {shlex.join(cmd)}")
+        self.note(f"exit status {returncode}")
+        if stdout:
+            self.note("--- stdout\n" + stdout)
+        if stderr:
+            self.note("--- stderr\n" + stderr)
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+
+def _compile(tc: Toolchain, workdir: Path, code: str, mode: _Mode, extra: Sequence[str], log: _Log) -> _Attempt:
+    """Compile, preprocess or link ``code`` exactly as meson's compiler checks do."""
+    facts = _facts(tc)
+    exelist = _check_exelist(tc)
+    step = Path(tempfile.mkdtemp(prefix="check-", dir=workdir))
+    source = step / "testfile.c"
+    source.write_text(code if code.endswith("\n") else code + "\n", encoding="utf-8")
+
+    cflags = _without_linker_args(tc.cflags)
+    wrapper = _ArgList()
+    wrapper.add([*cflags, *facts.mode_args(mode)])
+    wrapper.add(facts.check_args(mode))
+    wrapper.add(extra)
+    if mode is _Mode.LINK:
+        wrapper.add([a for a in tc.ldflags if a not in cflags])
+
+    args = _ArgList([str(source)])
+    output: Path | None = None
+    if mode is not _Mode.PREPROCESS:
+        output = step / ("output.exe" if mode is _Mode.LINK else "output.obj")
+        args.add(["-o", str(output)])
+    args.add(facts.mode_args(mode))
+    args.add(wrapper.items)
+    cmd = [*exelist, *_group_libraries(args.items, facts)]
+
+    log.note(f"--- {mode.value} test, {source.name}:\n{code}")
+    try:
+        proc = subprocess.run(cmd, cwd=step, env=_compiler_env(), capture_output=True, text=True,
+                              errors="replace", stdin=subprocess.DEVNULL, timeout=_COMPILE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        log.command(cmd, f"none: timed out after {_COMPILE_TIMEOUT}s", "", "")
+        return _Attempt(-1, "", "timed out", None)
+    except OSError as exc:
+        raise _not_runnable(exelist, exc) from None
+    log.command(cmd, proc.returncode, proc.stdout, proc.stderr)
+    return _Attempt(proc.returncode, proc.stdout, proc.stderr, output if proc.returncode == 0 else None)
+
+
+def _execute(program: Path, log: _Log) -> tuple[int, str] | None:
+    """Run a test program built by a link check; None when it cannot be started."""
+    try:
+        proc = subprocess.run([str(program)], cwd=program.parent, capture_output=True, text=True,
+                              errors="replace", stdin=subprocess.DEVNULL, timeout=_RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        log.command([str(program)], f"none: timed out after {_RUN_TIMEOUT}s", "", "")
+        return None
+    except OSError as exc:
+        log.command([str(program)], f"none: {exc}", "", "")
+        return None
+    log.command([str(program)], proc.returncode, proc.stdout, proc.stderr)
+    return proc.returncode, proc.stdout
+
+
+# --- check arguments -------------------------------------------------------------------------------
+
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _strings(owner: object, name: str, value: object) -> tuple[str, ...]:
+    """``value`` as a tuple of strings; a lone string (a common slip for one flag) is a mistake."""
+    what = type(owner).__name__
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise UserError(f"{what}: {name} must be a sequence of strings, not {value!r}",
+                        f"write {name}=({value!r},) for a single argument")
+    items = tuple(value)
+    bad = [v for v in items if not isinstance(v, str)]
+    if bad:
+        raise UserError(f"{what}: {name} must contain strings only, found {bad[0]!r}")
+    return items
+
+
+def _normalise(owner: object, *names: str) -> None:
+    for name in names:
+        object.__setattr__(owner, name, _strings(owner, name, getattr(owner, name)))
+
+
+def _require(condition: bool, message: str, *details: str) -> None:
+    if not condition:
+        raise UserError(message, *details)
+
+
+def _json(values: Sequence[str]) -> str:
+    return json.dumps(list(values))
+
+
+def _gist(source: str) -> str:
+    """A short human label for a test program: its first line that is not an #include."""
+    for line in source.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#include"):
+            return line if len(line) <= 48 else line[:45] + "..."
+    return "empty program"
+
+
+# --- the checks ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compiles:
+    """meson ``cc.compiles(source, args: args)``: does ``source`` compile (``-c``)?  value: None."""
+
+    source: str
+    args: tuple[str, ...] = ()
+    title: str = ""                   # for describe() only; not part of the key
+    kind: str = field(default="compiles", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _normalise(self, "args")
+
+    def describe(self) -> str:
+        return f'compile test "{self.title or _gist(self.source)}"'
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.source, "args=" + _json(self.args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        res = _compile(tc, workdir, self.source, _Mode.COMPILE, _user_args(facts, _Mode.COMPILE, self.args), log)
+        return CheckResult(res.returncode == 0, None, log.text)
+
+
+@dataclass(frozen=True)
+class Links:
+    """meson ``cc.links(source, args: args + link_args)``: does ``source`` compile and link?  value: None."""
+
+    source: str
+    args: tuple[str, ...] = ()
+    link_args: tuple[str, ...] = ()
+    title: str = ""
+    kind: str = field(default="links", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _normalise(self, "args", "link_args")
+
+    def describe(self) -> str:
+        return f'link test "{self.title or _gist(self.source)}"'
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.source, "args=" + _json(self.args), "link_args=" + _json(self.link_args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        extra = _user_args(facts, _Mode.LINK, self.args, self.link_args)
+        res = _compile(tc, workdir, self.source, _Mode.LINK, extra, log)
+        return CheckResult(res.returncode == 0, None, log.text)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """meson ``cc.run(source, args: args)``: build and run ``source``.
+
+    ok: it built and ran; value: ``(returncode, stdout)``, or None when it did not.
+    Cross toolchains refuse (meson needs an exe_wrapper, which we do not model).
+    """
+
+    source: str
+    args: tuple[str, ...] = ()
+    title: str = ""
+    kind: str = field(default="runs", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _normalise(self, "args")
+
+    def describe(self) -> str:
+        return f'run test "{self.title or _gist(self.source)}"'
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.source, "args=" + _json(self.args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        if tc.cross:
+            log.note(f"cannot run test programs when cross compiling (cross prefix {tc.cross_prefix!r}); "
+                     "a configure check must not depend on running host code")
+            return CheckResult(False, None, log.text)
+        facts = _facts(tc)
+        res = _compile(tc, workdir, self.source, _Mode.LINK, _user_args(facts, _Mode.LINK, self.args), log)
+        if res.returncode != 0 or res.output is None:
+            log.note("the test program did not build")
+            return CheckResult(False, None, log.text)
+        ran = _execute(res.output, log)
+        return CheckResult(ran is not None, ran, log.text)
+
+
+@dataclass(frozen=True)
+class Preprocesses:
+    """Does ``source`` preprocess (``-E -P``, as meson's preprocess-mode checks)?  value: the output text."""
+
+    source: str
+    args: tuple[str, ...] = ()
+    title: str = ""
+    kind: str = field(default="preprocesses", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _normalise(self, "args")
+
+    def describe(self) -> str:
+        return f'preprocess test "{self.title or _gist(self.source)}"'
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.source, "args=" + _json(self.args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        res = _compile(tc, workdir, self.source, _Mode.PREPROCESS,
+                       _user_args(facts, _Mode.PREPROCESS, self.args), log)
+        ok = res.returncode == 0
+        return CheckResult(ok, res.stdout if ok else None, log.text)
+
+
+def _has_header_source(header: str, prefix: str) -> str:
+    # __has_include when the preprocessor has it, else the #include itself; preprocessed only.
+    return (f"{prefix}\n"
+            "#ifdef __has_include\n"
+            f'# if !__has_include("{header}")\n'
+            f"#  error \"Header '{header}' could not be found\"\n"
+            "# endif\n"
+            "#else\n"
+            f"# include <{header}>\n"
+            "#endif\n")
+
+
+def _check_header_name(owner: object, header: str) -> None:
+    _require(bool(header) and not any(c in header for c in '\n"<>'),
+             f"{type(owner).__name__}: {header!r} is not a header name",
+             'write it as in #include <...>, e.g. "sys/mman.h"')
+
+
+@dataclass(frozen=True)
+class HasHeader:
+    """meson ``cc.has_header(header, prefix: prefix, args: args)``.  value: None."""
+
+    header: str
+    prefix: str = ""
+    args: tuple[str, ...] = ()
+    kind: str = field(default="has_header", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_header_name(self, self.header)
+        _normalise(self, "args")
+
+    def describe(self) -> str:
+        return f"has_header {self.header}"
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.header, self.prefix, "args=" + _json(self.args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        res = _compile(tc, workdir, _has_header_source(self.header, self.prefix), _Mode.PREPROCESS,
+                       _user_args(facts, _Mode.PREPROCESS, self.args), log)
+        return CheckResult(res.returncode == 0, None, log.text)
+
+
+@dataclass(frozen=True)
+class HasHeaderSymbol:
+    """meson ``cc.has_header_symbol(header, symbol, prefix: prefix, args: args)``: a macro, or a
+    declaration usable as an expression statement.  value: None."""
+
+    header: str
+    symbol: str
+    prefix: str = ""
+    args: tuple[str, ...] = ()
+    kind: str = field(default="has_header_symbol", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_header_name(self, self.header)
+        _require(bool(self.symbol.strip()) and "\n" not in self.symbol,
+                 f"HasHeaderSymbol: {self.symbol!r} is not a symbol name")
+        _normalise(self, "args")
+
+    def describe(self) -> str:
+        return f"has_header_symbol {self.header} {self.symbol}"
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.header, self.symbol, self.prefix, "args=" + _json(self.args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        code = (f"{self.prefix}\n"
+                f"#include <{self.header}>\n"
+                "int main(void) {\n"
+                f"#ifndef {self.symbol}\n"
+                f"    {self.symbol};  /* not a macro: it must at least be declared */\n"
+                "#endif\n"
+                "    return 0;\n"
+                "}\n")
+        res = _compile(tc, workdir, code, _Mode.COMPILE, _user_args(facts, _Mode.COMPILE, self.args), log)
+        return CheckResult(res.returncode == 0, None, log.text)
+
+
+def _stub_guard(name: str) -> str:
+    # glibc marks functions that always fail with ENOSYS as __stub_<name> (limits.h pulls that in).
+    return (f"#if defined __stub_{name} || defined __stub___{name}\n"
+            f"#error \"{name} is a stub that always fails\"\n"
+            "#endif\n")
+
+
+def _function_call_source(name: str, prefix: str) -> str:
+    """The first has_function attempt: meson's two templates, chosen by '#include' in the prefix."""
+    if "#include" in prefix:
+        # Use the prototype from the prefix's headers; take the function's address so it must link.
+        return (f"{prefix}\n#include <limits.h>\n"
+                + _stub_guard(name)
+                + "int main(void) {\n"
+                f"    void *address = (void *) &{name};\n"
+                "    long long as_integer = (long long) address;\n"
+                "    return (int) as_integer;\n"
+                "}\n")
+    # Autoconf style: hide any declaration or macro of that name, declare our own, call it.
+    return (f"#define {name} qemu_config_hidden_{name}\n"
+            f"{prefix}\n"
+            "#include <limits.h>\n"
+            f"#undef {name}\n"
+            "#ifdef __cplusplus\n"
+            'extern "C"\n'
+            "#endif\n"
+            f"char {name} (void);\n"
+            + _stub_guard(name)
+            + "int main(void) {\n"
+            f"    return {name} ();\n"
+            "}\n")
+
+
+def _builtin_source(name: str, prefix: str) -> str:
+    """The second has_function attempt: the function as a compiler builtin."""
+    is_builtin = name.startswith("__builtin_")
+    builtin = name if is_builtin else "__builtin_" + name
+    no_includes = "#include" not in prefix
+    return (f"{prefix}\n"
+            "int main(void) {\n"
+            # With headers in the prefix that did not define it, a builtin that merely exists is
+            # not trusted (mingw has builtins that fall back to missing library functions).
+            f"#if !{int(no_includes)} && !defined({name}) && !{int(is_builtin)}\n"
+            f'    #error "No definition for {builtin} found in the prefix"\n'
+            "#endif\n"
+            "#ifdef __has_builtin\n"
+            f"    #if !__has_builtin({builtin})\n"
+            f'        #error "{builtin} not found"\n'
+            "    #endif\n"
+            f"#elif ! defined({name})\n"
+            f"    {builtin};\n"
+            "#endif\n"
+            "    return 0;\n"
+            "}\n")
+
+
+@dataclass(frozen=True)
+class HasFunction:
+    """meson ``cc.has_function(name, prefix: prefix, args: args + link_args)``.  value: None.
+
+    First a link test: with ``#include`` in the prefix, the prefix's prototype is used
+    and the function's address taken; without, any declaration is hidden and an
+    autoconf-style ``char name(void)`` is called.  glibc ``__stub_`` functions fail.
+    If that does not link, the function is accepted as a compiler builtin
+    (``__has_builtin(__builtin_name)``), except that with headers in the prefix the
+    name must also be a macro there (or itself start with ``__builtin_``).
+    """
+
+    name: str
+    prefix: str = ""
+    args: tuple[str, ...] = ()
+    link_args: tuple[str, ...] = ()
+    kind: str = field(default="has_function", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require(bool(_IDENTIFIER_RE.match(self.name)), f"HasFunction: {self.name!r} is not a C function name")
+        _normalise(self, "args", "link_args")
+
+    def describe(self) -> str:
+        return f"has_function {self.name}"
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.name, self.prefix, "args=" + _json(self.args),
+                "link_args=" + _json(self.link_args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        # meson computes these arguments once, for linking, and uses them for both attempts.
+        extra = _user_args(facts, _Mode.LINK, self.args, self.link_args)
+        if facts.id == "clang" and facts.darwin:
+            extra.append("-Wl,-no_weak_imports")
+        res = _compile(tc, workdir, _function_call_source(self.name, self.prefix), _Mode.LINK, extra, log)
+        if res.returncode == 0:
+            return CheckResult(True, None, log.text)
+        log.note(f"{self.name} does not link as a function; trying it as a compiler builtin")
+        res = _compile(tc, workdir, _builtin_source(self.name, self.prefix), _Mode.LINK, extra, log)
+        return CheckResult(res.returncode == 0, None, log.text)
+
+
+class _SizeofError(Exception):
+    pass
+
+
+def _compile_time_int(tc: Toolchain, workdir: Path, expression: str, prefix: str, extra: Sequence[str],
+                      log: _Log) -> int:
+    """meson's cross compute_int: find an int expression's value with compile tests only."""
+    def holds(condition: str) -> bool:
+        code = (f"{prefix}\n#include <stddef.h>\n"
+                f"int main(void) {{ static int a[1-2*!({condition})]; a[0]=0; return 0; }}\n")
+        return _compile(tc, workdir, code, _Mode.COMPILE, extra, log).returncode == 0
+
+    max_int, min_int = 0x7FFFFFFF, -0x80000000
+    if holds(f"{expression} >= 0"):
+        low = current = 0
+        while holds(f"{expression} > {current}"):
+            low = current + 1
+            if low > max_int:
+                raise _SizeofError("compile-time search overflowed")
+            current = min(current * 2 + 1, max_int)
+        high = current
+    else:
+        high = current = -1
+        while holds(f"{expression} < {current}"):
+            high = current - 1
+            if high < min_int:
+                raise _SizeofError("compile-time search overflowed")
+            current = max(current * 2, min_int)
+        low = current
+    while low != high:
+        middle = low + (high - low) // 2
+        if holds(f"{expression} <= {middle}"):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _sizeof(tc: Toolchain, workdir: Path, typename: str, prefix: str, args: Sequence[str], log: _Log) -> int:
+    """meson's sizeof: -1 for an unknown type; raises _SizeofError when the answer cannot be had."""
+    facts = _facts(tc)
+    if tc.cross:
+        extra = _user_args(facts, _Mode.COMPILE, args)
+        code = f"{prefix}\n#include <stddef.h>\nint main(void) {{\n    {typename} something;\n    return 0;\n}}\n"
+        if _compile(tc, workdir, code, _Mode.COMPILE, extra, log).returncode != 0:
+            return -1
+        return _compile_time_int(tc, workdir, f"sizeof({typename})", prefix, extra, log)
+    code = (f"{prefix}\n#include <stddef.h>\n#include <stdio.h>\n"
+            f'int main(void) {{\n    printf("%ld\\n", (long)(sizeof({typename})));\n    return 0;\n}}\n')
+    res = _compile(tc, workdir, code, _Mode.LINK, _user_args(facts, _Mode.LINK, args), log)
+    if res.returncode != 0 or res.output is None:
+        return -1
+    ran = _execute(res.output, log)
+    if ran is None or ran[0] != 0:
+        raise _SizeofError("the sizeof test program did not run")
+    try:
+        return int(ran[1])
+    except ValueError:
+        raise _SizeofError(f"the sizeof test program printed {ran[1]!r}") from None
+
+
+@dataclass(frozen=True)
+class Sizeof:
+    """meson ``cc.sizeof(typename, prefix: prefix, args: args)``.
+
+    value: the size in bytes, -1 when the type is unknown (then ok is False).
+    Native toolchains build and run a program (as meson); cross ones search with
+    compile tests only (as meson does for cross compilers).
+    """
+
+    typename: str
+    prefix: str = ""
+    args: tuple[str, ...] = ()
+    kind: str = field(default="sizeof", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require(bool(self.typename.strip()), "Sizeof: empty type name")
+        _normalise(self, "args")
+
+    def describe(self) -> str:
+        return f"sizeof {self.typename}"
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.typename, self.prefix, "args=" + _json(self.args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        try:
+            size = _sizeof(tc, workdir, self.typename, self.prefix, self.args, log)
+        except _SizeofError as exc:
+            log.note(f"cannot determine sizeof({self.typename}): {exc}")
+            return CheckResult(False, None, log.text)
+        return CheckResult(size != -1, size, log.text)
+
+
+def _library_dirs(tc: Toolchain, workdir: Path, log: _Log) -> list[str]:
+    """The compiler's library search directories (``--print-search-dirs``), resolved and as printed."""
+    res = _compile(tc, workdir, "", _Mode.COMPILE, ["--print-search-dirs"], log)
+    for line in res.stdout.splitlines():
+        if line.startswith("libraries:"):
+            dirs: list[str] = []
+            for entry in line.split("=", 1)[-1].split(os.pathsep):
+                path = Path(entry)
+                if not entry or not path.exists():
+                    continue
+                try:
+                    resolved = path.resolve(strict=True).as_posix()
+                    if resolved not in dirs:
+                        dirs.append(resolved)
+                except OSError:
+                    pass
+                if path.as_posix() not in dirs:
+                    dirs.append(path.as_posix())
+            return dirs
+    return []
+
+
+def _elf_class_matches(directory: str, elf_class: int) -> bool:
+    """meson keeps a directory whose first readable .so is of the wanted ELF class (or not ELF)."""
+    try:
+        names = [n for n in os.listdir(directory)
+                 if n.endswith(".so") and os.path.isfile(os.path.join(directory, n))]
+    except OSError:
+        return True
+    if not names:
+        return True
+    for name in names:
+        try:
+            with open(os.path.join(directory, name), "rb") as f:
+                header = f.read(5)
+        except OSError:
+            continue
+        return header[1:4] != b"ELF" or (len(header) > 4 and header[4] == elf_class)
+    return False
+
+
+@dataclass(frozen=True)
+class FindLibrary:
+    """meson ``cc.find_library(name)`` (no dirs, shared preferred).
+
+    First a link test with ``-l<name>``; if that fails (and the library is not one
+    the driver provides: m, c, pthread, dl, rt, execinfo), each file name meson
+    tries (``lib<name>.so``, ``<name>.so``, ``lib<name>.a``, ``<name>.a`` on ELF
+    systems) in each of the compiler's library directories, linked by full path.
+    value: the link arguments, e.g. ``('-lm',)``, or None when not found.
+    ``args`` are extra compiler arguments for the link tests (not in meson's API).
+    """
+
+    name: str
+    args: tuple[str, ...] = ()
+    kind: str = field(default="find_library", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require(bool(self.name) and not any(c.isspace() for c in self.name) and not self.name.startswith("-"),
+                 f"FindLibrary: {self.name!r} is not a library name", "give the name without -l, e.g. 'm'")
+        _normalise(self, "args")
+
+    def describe(self) -> str:
+        return f"find_library {self.name}"
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, self.name, "args=" + _json(self.args))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        code = "int main(void) { return 0; }\n"
+        flag = "-l" + self.name
+        res = _compile(tc, workdir, code, _Mode.LINK, [*self.args, flag, *facts.allow_undefined], log)
+        if res.returncode == 0:
+            return CheckResult(True, (flag,), log.text)
+        if self.name in _INTERNAL_LIBS:
+            return CheckResult(False, None, log.text)
+        log.note(f"{flag} does not link; searching the compiler's library directories")
+        try:
+            pointer_size = _sizeof(tc, workdir, "void *", "", (), log)
+            elf_class = 2 if pointer_size == 8 else 1
+        except _SizeofError:
+            elf_class = 0
+        dirs = _library_dirs(tc, workdir, log)
+        if elf_class:
+            dirs = [d for d in dirs if _elf_class_matches(d, elf_class)]
+        for directory in dirs:
+            for pattern in facts.library_patterns():
+                trial = os.path.join(directory, pattern.format(self.name))
+                if not os.path.isfile(trial):
+                    continue
+                extra = [*self.args, trial, *facts.allow_undefined, "-shared", *facts.pic_args]
+                if _compile(tc, workdir, code, _Mode.LINK, extra, log).returncode == 0:
+                    return CheckResult(True, (Path(trial).as_posix(),), log.text)
+        log.note(f"library {self.name} not found")
+        return CheckResult(False, None, log.text)
+
+
+@dataclass(frozen=True)
+class FindProgram:
+    """The first of ``names`` found on the search path.  value: its absolute path.
+
+    ``path`` is a PATH-style search path; None means this process's PATH at run time.
+    """
+
+    names: tuple[str, ...]
+    path: str | None = None
+    kind: str = field(default="find_program", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _normalise(self, "names")
+        _require(bool(self.names) and all(self.names), "FindProgram: no program name given")
+
+    def _search_path(self) -> str:
+        return self.path if self.path is not None else os.environ.get("PATH", os.defpath)
+
+    def describe(self) -> str:
+        return "find_program " + " | ".join(self.names)
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, "names=" + _json(self.names), "PATH=" + self._search_path())
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        search = self._search_path()
+        for name in self.names:
+            found = shutil.which(name, path=search)
+            if found:
+                log.note(f"{name}: {os.path.abspath(found)}")
+                return CheckResult(True, os.path.abspath(found), log.text)
+            log.note(f"{name}: not found")
+        log.note(f"searched PATH={search}")
+        return CheckResult(False, None, log.text)
+
+
+# meson skips these when testing -Wno-X: the positive form needs a value (-Wno-attributes=x has none).
+_NEEDS_VALUE_WHEN_ENABLED = frozenset({"-Wno-alloc-size-larger-than", "-Wno-alloca-larger-than",
+                                       "-Wno-frame-larger-than", "-Wno-stack-usage", "-Wno-vla-larger-than"})
+# What GCC prints (exit status 0) for an option of another language.
+_GCC_OTHER_LANGUAGE = "is valid for C++/ObjC++"
+
+
+def _flag_test_args(flag: str) -> list[str]:
+    """The arguments meson passes to test one flag: -Wno-X is tested together with -WX."""
+    if not flag.startswith("-Wno-") or flag.startswith("-Wno-attributes="):
+        return [flag]
+    if flag in _NEEDS_VALUE_WHEN_ENABLED:
+        return ["-W" + flag[5:] + "=1000", flag]
+    return ["-W" + flag[5:], flag]
+
+
+@dataclass(frozen=True)
+class SupportedArguments:
+    """meson ``cc.get_supported_arguments(flags)``: each flag tested on its own.
+
+    value: the supported flags, in input order; ok: all of them are.  A flag is
+    supported when ``extern int i; int i;`` compiles with it (for ``-Wno-X`` also
+    with ``-WX``, since GCC accepts any ``-Wno-``), clang getting meson's
+    ``-Werror=unknown-warning-option -Werror=unused-command-line-argument
+    -Werror=ignored-optimization-argument``, and GCC not printing "is valid for
+    C++/ObjC++".
+    """
+
+    flags: tuple[str, ...]
+    kind: str = field(default="supported_arguments", init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _normalise(self, "flags")
+
+    def describe(self) -> str:
+        if len(self.flags) <= 3:
+            return "supported arguments " + " ".join(self.flags)
+        return f"supported arguments ({len(self.flags)} tested)"
+
+    def key_parts(self) -> tuple[str, ...]:
+        return (self.kind, "flags=" + _json(self.flags))
+
+    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
+        log = _Log(self.describe())
+        facts = _facts(tc)
+        supported: list[str] = []
+        for flag in self.flags:
+            if flag.startswith("-Wl,"):
+                log.note(f"{flag} looks like a linker argument: only the compiler is tested")
+            res = _compile(tc, workdir, "extern int i;\nint i;\n", _Mode.COMPILE, _flag_test_args(flag), log)
+            ok = res.returncode == 0
+            if ok and facts.id == "gcc" and _GCC_OTHER_LANGUAGE in res.stderr:
+                ok = False
+            log.note(f"{flag}: {'supported' if ok else 'not supported'}")
+            if ok:
+                supported.append(flag)
+        return CheckResult(len(supported) == len(self.flags), tuple(supported), log.text)
