@@ -1,39 +1,248 @@
 """Feature resolution: what is on, and why.
 
-Owns the decision for every declaration in :mod:`qemu_config.rules` and the
-reason attached to it.  Pure: resolved option values (and, in later stages,
-probe results) in; frozen :class:`FeatureDecision` records out.  Does not print.
+Owns the tri-state decision (meson's semantics: enabled / disabled / auto, with
+``--without-default-features`` turning auto into disabled) for every
+declaration in :mod:`qemu_config.rules`, and the reason attached to each.
+Pure over its inputs: resolved option values, the host, and the probe
+outcomes (the probes themselves run in :mod:`qemu_config.probes`).  A disabled
+feature is never probed.  Does not print.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
 
+from .errors import UserError
+from .host import HostMachine
 from .installdirs import InstallDirs
-from .rules import BOOLEAN_OPTIONS
+from .probes import LinkProbe, PkgConfigProbe, Probe, ProbeOutcome
+from .rules import (BOOLEAN_OPTIONS, FEATURES, Condition, Feature, FeatureOn, NotStatic, OnHostOs, OptionIsNot,
+                    ProbeOk, Requirement)
 
 
 @dataclass(frozen=True)
 class FeatureDecision:
     """The resolved state of one feature."""
 
-    name: str              # option name
-    requested: str         # what the user asked: 'true'/'false' for booleans, or 'default'
+    name: str                       # the declaration's name (usually the option's)
+    requested: str                  # enabled | disabled | auto | true | false | default | <combo value> | always
     enabled: bool
     reason: str
-    symbols: tuple[str, ...] = ()   # config-host.h symbols this decision defines (or #undefs)
+    symbols: tuple[str, ...] = ()   # config-host.h symbols it defines (or #undefs)
+    host_kconfig: tuple[str, ...] = ()
+    version: str | None = None      # version of what was found, if any
+    probes: tuple[ProbeOutcome, ...] = field(default=(), compare=False)
+    value: str | None = None        # combo features: the resolved value (fdt: 'system' or 'disabled')
 
 
-def decide_boolean_options(values: Mapping[str, object], explicit: set[str],
+@dataclass(frozen=True)
+class FeatureContext:
+    """What a decision may look at."""
+
+    values: Mapping[str, object]        # resolved option values (auto_features already applied)
+    explicit: frozenset[str]            # options the user set
+    host: HostMachine
+    static: bool
+    without_default_features: bool
+
+
+def _spell(option: str, on: bool) -> str:
+    return ("--enable-" if on else "--disable-") + option.replace("_", "-")
+
+
+def requested_state(feature: Feature, ctx: FeatureContext) -> str:
+    """What was asked, as a tri-state (or the combo value): enabled | disabled | auto | ..."""
+    if feature.option is None:
+        return "always" if "always" in feature.required_values else "auto"
+    value = ctx.values.get(feature.option)
+    if isinstance(value, bool):
+        if feature.auto_by_default and feature.option not in ctx.explicit:
+            return "disabled" if ctx.without_default_features else "auto"
+        return "enabled" if value else "disabled"
+    return str(value)
+
+
+def probes_needed(ctx: FeatureContext, features: Sequence[Feature] = FEATURES) -> tuple[list[Probe], list[Probe]]:
+    """The probes worth running, and those whose failure would be an error (never served a cached miss).
+
+    A feature that is disabled, refused, or impossible on this host is not probed, nor is one whose
+    required features are disabled by option.
+    """
+    wanted: list[Probe] = []
+    required: list[Probe] = []
+    states = {f.name: requested_state(f, ctx) for f in features}
+    for feature in features:
+        state = states[feature.name]
+        if state == "disabled" or dict(feature.refused_values).get(state):
+            continue
+        if feature.only_on is not None and ctx.host.os not in feature.only_on:
+            continue
+        if any(isinstance(r.condition, FeatureOn) and states.get(r.condition.feature) == "disabled"
+               for r in feature.requires):
+            continue
+        probes = list(feature.probes) + [_probe_of(r.condition, ctx.host) for r in feature.requires]
+        probes = [p for p in probes if p is not None]
+        wanted += probes
+        if state in feature.required_values:
+            required += probes
+    return wanted, required
+
+
+def _probe_of(cond: Condition, host: HostMachine) -> Probe | None:
+    if isinstance(cond, ProbeOk):
+        return cond.probe
+    if isinstance(cond, OnHostOs):
+        return _probe_of(cond.condition, host) if host.os in cond.oses else None
+    return None
+
+
+def _condition_holds(cond: Condition, ctx: FeatureContext, decided: Mapping[str, FeatureDecision],
+                     outcomes: Mapping[Probe, ProbeOutcome]) -> tuple[bool, str]:
+    if isinstance(cond, FeatureOn):
+        dec = decided.get(cond.feature)
+        if dec is None:
+            return False, f"{cond.feature} is not declared before this feature"
+        return dec.enabled, f"{cond.feature} is {'on' if dec.enabled else 'off'} ({dec.reason})"
+    if isinstance(cond, OptionIsNot):
+        value = ctx.values.get(cond.option)
+        return value != cond.value, f"option {cond.option} is {value}"
+    if isinstance(cond, NotStatic):
+        return not ctx.static, "the build is static" if ctx.static else "the build is not static"
+    if isinstance(cond, OnHostOs):
+        if ctx.host.os not in cond.oses:
+            return True, f"not needed on {ctx.host.os}"
+        return _condition_holds(cond.condition, ctx, decided, outcomes)
+    if isinstance(cond, ProbeOk):
+        out = outcomes.get(cond.probe)
+        if out is None:
+            return False, f"{cond.probe.describe()} was not run"
+        return out.ok, f"{cond.probe.describe()}: {out.detail}"
+    raise TypeError(cond)
+
+
+def _failure_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome]) -> str:
+    probe = outcome.probe
+    if isinstance(probe, LinkProbe):
+        against = []
+        for used in probe.uses:
+            dep = outcomes.get(used)
+            if dep is not None and dep.ok:
+                against.append(f"{used.package} {dep.version}" if dep.version else used.package)
+            elif dep is not None:
+                return f'link test "{probe.title}" not run: {dep.detail}'
+        text = f'link test "{probe.title}" failed'
+        if against:
+            text += " against " + ", ".join(against)
+        if probe.needs:
+            text += f" (needs {probe.needs})"
+        return text
+    return f"{probe.describe()}: {outcome.detail}"
+
+
+def _remedy(feature: Feature) -> list[str]:
+    steps: list[str] = []
+    if feature.debian_packages:
+        steps.append("install " + " ".join(feature.debian_packages) + " (Debian: apt-get install "
+                     + " ".join(feature.debian_packages) + ")")
+    if any(isinstance(p, PkgConfigProbe) or (isinstance(p, LinkProbe) and p.uses) for p in feature.probes):
+        steps.append("or, if it is installed somewhere pkg-config does not look, add that directory to "
+                     "PKG_CONFIG_PATH")
+    if feature.remedy:
+        steps.append(feature.remedy)
+    if feature.option:
+        steps.append(f"or build without it: {_spell(feature.option, False)}")
+    return steps
+
+
+def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, FeatureDecision],
+                   outcomes: Mapping[Probe, ProbeOutcome], warn: Callable[[str], None]) -> FeatureDecision:
+    state = requested_state(feature, ctx)
+    required = state in feature.required_values
+    explicit = feature.option is not None and feature.option in ctx.explicit
+    own = tuple(outcomes[p] for p in feature.probes if p in outcomes)
+
+    def off(reason: str) -> FeatureDecision:
+        return FeatureDecision(feature.name, state, False, reason, feature.config_host, feature.host_kconfig,
+                               probes=own, value="disabled" if feature.resolved_value_on else None)
+
+    def fail(message: str, probed: str, found: str) -> UserError:
+        details = [f"probed: {probed}", f"found: {found}"] if probed else []
+        steps = _remedy(feature) if probed else []
+        if feature.option and not steps:
+            steps = [f"or build without it: {_spell(feature.option, False)}"]
+        return UserError(message, *details, *(f"next: {s}" for s in steps))
+
+    if state == "disabled":
+        if explicit:
+            return off(f"{_spell(feature.option or feature.name, False)} was given")
+        if ctx.without_default_features:
+            return off("--without-default-features turns auto into disabled")
+        return off(f"option {feature.option} defaults to disabled")
+    refused = dict(feature.refused_values).get(state)
+    if refused:
+        raise UserError(f"{feature.option}={state} cannot be used: {refused}")
+    if feature.only_on is not None and ctx.host.os not in feature.only_on:
+        where = ", ".join(sorted(feature.only_on))
+        if required and feature.option:
+            raise UserError(f"Feature {feature.name} cannot be enabled: it is only available on {where} hosts",
+                            f"next: {_spell(feature.option, False)}")
+        return off(f"only needed on {where} hosts; this host is {ctx.host.os}")
+    for req in feature.requires:
+        ok, why = _condition_holds(req.condition, ctx, decided, outcomes)
+        if not ok:
+            if required:
+                raise UserError(req.message, f"because {why}",
+                                *( [f"next: {_spell(feature.option, False)}"] if feature.option else []))
+            return off(f"{req.message.rstrip('.')}: {why}")
+    failed = [o for o in own if not o.ok]
+    if failed:
+        first = failed[0]
+        reason = _failure_reason(first, outcomes)
+        if required:
+            message = dict(feature.failure_by_status).get(first.status) or feature.failure \
+                or f"Feature {feature.name} cannot be enabled"
+            if message == feature.failure and first.probe.__class__ is LinkProbe:
+                versions = [f"{u.package} {outcomes[u].version}" for u in first.probe.uses  # type: ignore[union-attr]
+                            if u in outcomes and outcomes[u].version]
+                if versions:
+                    message += " (found " + ", ".join(versions) + ")"
+            raise fail(message, first.probe.describe(), reason)
+        if feature.auto_warning and first.status != "skipped":
+            warn(feature.auto_warning)
+        return off(reason)
+    version = next((o.version for o in own if o.version), None)
+    if own:
+        found = "; ".join(f"{o.probe.describe()}: {o.detail}" for o in own)
+        reason = found
+    elif explicit:
+        reason = f"{_spell(feature.option or feature.name, True)} was given"
+    else:
+        reason = "nothing rules it out" if state == "auto" else f"{state}"
+    return FeatureDecision(feature.name, state, True, reason, feature.config_host, feature.host_kconfig,
+                           version=version, probes=own, value=feature.resolved_value_on)
+
+
+def decide_features(ctx: FeatureContext, outcomes: Mapping[Probe, ProbeOutcome],
+                    features: Sequence[Feature] = FEATURES) -> tuple[tuple[FeatureDecision, ...], list[str]]:
+    """Decide every feature in declaration order (requirements name earlier features)."""
+    decided: dict[str, FeatureDecision] = {}
+    warnings: list[str] = []
+    for feature in features:
+        decided[feature.name] = decide_feature(feature, ctx, decided, outcomes, warnings.append)
+    return tuple(decided.values()), warnings
+
+
+def decide_boolean_options(values: Mapping[str, object], explicit: set[str] | frozenset[str],
                            dirs: InstallDirs) -> tuple[tuple[FeatureDecision, ...], list[str]]:
+    """Booleans that map straight to a config-host.h symbol, and relocatability's warning."""
     decisions: list[FeatureDecision] = []
     warnings: list[str] = []
     for decl in BOOLEAN_OPTIONS:
         if decl.option not in values:
             continue
         value = bool(values[decl.option])
-        spelled = ("--enable-" if value else "--disable-") + decl.option.replace("_", "-")
+        spelled = _spell(decl.option, value)
         if decl.option in explicit:
             requested = "true" if value else "false"
             reason = f"{spelled} was given"
@@ -41,8 +250,7 @@ def decide_boolean_options(values: Mapping[str, object], explicit: set[str],
             requested = "default"
             reason = f"default of option {decl.option} ({'true' if value else 'false'})"
         decisions.append(FeatureDecision(decl.option, requested, value, reason, (decl.symbol,)))
-    relocatable = values.get("relocatable")
-    if relocatable and not dirs.relocatable_possible():
+    if values.get("relocatable") and not dirs.relocatable_possible():
         warnings += [
             "bindir not included within prefix, the installation will not be relocatable.",
             f"QEMU will have to be installed under {dirs.prefix}.",

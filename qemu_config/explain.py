@@ -1,0 +1,66 @@
+"""``qemu-config explain``: why a feature is on or off, from the last configure.
+
+Reads ``qemu-config-report.json`` of a build directory (never re-probes) and
+renders one decision with its reason chain.  Accepts the option spelling with
+hyphens or underscores, or a CONFIG_ symbol the feature emits.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import UserError
+
+REPORT = "qemu-config-report.json"
+
+
+def load_report(build_dir: Path) -> dict[str, Any]:
+    path = build_dir / REPORT
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{build_dir} has no {REPORT}",
+                        "run explain in a configured build directory, or name one with -C DIR") from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot read {path}: {exc}", "re-run ./configure in that build directory") from None
+
+
+def find_feature(report: Mapping[str, Any], query: str) -> tuple[str, Mapping[str, Any]]:
+    features: Mapping[str, Any] = report.get("features", {})
+    name = query.strip().replace("-", "_")
+    if name in features:
+        return name, features[name]
+    symbol = query.strip()
+    for fname, data in features.items():
+        if symbol in data.get("symbols", ()) or symbol in data.get("host_kconfig", ()):
+            return fname, data
+    spellings = [n.replace("_", "-") for n in features] + [s for d in features.values() for s in d.get("symbols", ())]
+    close = difflib.get_close_matches(query, spellings, n=1)
+    raise UserError(f"no feature or symbol named {query!r} in the last configure",
+                    *( [f"Did you mean {close[0]}?"] if close else []),
+                    "known features: " + ", ".join(n.replace("_", "-") for n in sorted(features)))
+
+
+def render(name: str, data: Mapping[str, Any]) -> str:
+    resolved = data.get("resolved", "?")
+    if data.get("value") and data["value"] not in ("enabled", "disabled"):
+        resolved += f" ({data['value']})" if data.get("value") != data.get("requested") else ""
+    lines = [f"{name}: {resolved} ({data.get('requested')}) because {data.get('reason')}"]
+    for probe in data.get("probes", ()):
+        answer = "YES" if probe.get("ok") else "NO"
+        lines.append(f"  probe {probe.get('probe')}: {answer}, {probe.get('detail')}")
+    on = resolved.startswith("enabled")
+    for symbol in data.get("symbols", ()):
+        lines.append(f"  config-host.h: {'#define' if on else '#undef'} {symbol}")
+    for symbol in data.get("host_kconfig", ()):
+        lines.append(f"  host Kconfig: {symbol}=y" if on else f"  host Kconfig: {symbol} not set")
+    return "\n".join(lines) + "\n"
+
+
+def explain(build_dir: Path, query: str) -> str:
+    report = load_report(build_dir)
+    name, data = find_feature(report, query)
+    return render(name, data)
