@@ -25,6 +25,11 @@ def _configure(args: argparse.Namespace) -> int:
     if isinstance(outcome, str):
         sys.stdout.write(outcome)
         return 0
+    from .probes import probe_lines
+
+    for line in probe_lines(outcome.configuration.probes):
+        print(line)
+    print()
     sys.stdout.write(render_config_summary(outcome.configuration))
     for line in outcome.configuration.warnings:
         print(f"WARNING: {line}", file=sys.stderr)
@@ -42,7 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     conf.add_argument("--source-dir", help="the source tree (default: the checkout this package lives in)")
     conf.add_argument("configure_args", nargs=argparse.REMAINDER, help="configure options (after --)")
     conf.set_defaults(handler=_configure)
+    exp = sub.add_parser("explain", help="say why a feature is on or off",
+                         description="Print a feature's decision and its reasons, from the last configure.")
+    exp.add_argument("feature", help="option name (hyphens or underscores) or a CONFIG_ symbol")
+    exp.add_argument("-C", dest="build_dir", default=".", help="the build directory (default: the current one)")
+    exp.set_defaults(handler=_explain)
     return parser
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .explain import explain
+
+    sys.stdout.write(explain(Path(args.build_dir), args.feature))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

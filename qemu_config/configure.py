@@ -25,10 +25,12 @@ from . import __version__ as ENGINE_VERSION
 from . import bootstrap, options, outputs
 from .emit import write_outputs
 from .errors import UserError
-from .features import FeatureDecision, decide_boolean_options
+from .cache import ProbeCache, default_cache_dir
+from .features import FeatureContext, FeatureDecision, decide_boolean_options, decide_features, probes_needed
+from .probes import GdbProbe, Probe, ProbeContext, ProbeOutcome, ProbeRunner
 from .host import HostMachine, detect_host
 from .installdirs import InstallDirs, resolve_install_dirs
-from .rules import DIRECTORY_OPTIONS, HOST_OS_OPTION_DEFAULTS
+from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .targets import TargetSelection, available_targets, select_targets
 from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, select_toolchain
 
@@ -61,6 +63,10 @@ class Configuration:
     python_extension: bool
     version: str
     project_options: frozenset[str]
+    probes: tuple[ProbeOutcome, ...]          # every probe run, in the order they were asked for
+    warning_flags: tuple[str, ...]            # QEMU's warning flags this compiler accepts
+    gdb: str                                  # gdb for the tests ('' when none, or too old)
+    gdb_arches: tuple[str, ...]               # architectures that gdb supports
 
 
 @dataclass(frozen=True)
@@ -76,11 +82,7 @@ def _read_version(source_dir: Path) -> str:
     return (source_dir / "VERSION").read_text(encoding="utf-8").strip()
 
 
-def _explicit_options(request: options.ConfigureRequest) -> set[str]:
-    return {name for name, _ in request.assignments}
-
-
-def apply_host_defaults(values: Mapping[str, object], explicit: set[str], host: HostMachine) -> dict[str, object]:
+def apply_host_defaults(values: Mapping[str, object], explicit: frozenset[str], host: HostMachine) -> dict[str, object]:
     """Option defaults that depend on the host OS (QEMU's configs/meson/<os>.txt)."""
     result = dict(values)
     for name, value in HOST_OS_OPTION_DEFAULTS.get(host.os, {}).items():
@@ -102,20 +104,72 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         raise UserError(f"QEMU requires a 64-bit CPU host architecture (the compiler targets {host.cpu})",
                         "use a 64-bit compiler, or --cross-prefix for a 64-bit host")
     log.append(check_compiler_works(toolchain, host.cpu_cflags))
-    values = options.resolve_values(table, builtins, request)
-    values = apply_host_defaults(values, _explicit_options(request), host)
-    if toolchain.cross and "libdir" not in _explicit_options(request):
+    if host.os == "windows":   # array options split on ';' there, as QEMU's configure does
+        request = options.parse_configure_args(request.argv, table, builtins, windows_host=True)
+    resolved = options.resolve_values(table, builtins, request)
+    explicit = frozenset(resolved.explicit)
+    values = apply_host_defaults(resolved, explicit, host)
+    if toolchain.cross and "libdir" not in explicit:
         values["libdir"] = "lib"   # meson's default for cross builds; the native default comes from meson
     targets = select_targets(available_targets(env.source_dir), request.target_list, request.target_list_exclude)
     dirs = resolve_install_dirs(values)
-    features, warnings = decide_boolean_options(values, _explicit_options(request), dirs)
+    booleans, warnings = decide_boolean_options(values, explicit, dirs)
+    fctx = FeatureContext(values=values, explicit=explicit, host=host,
+                          static=request.static or values.get("prefer_static") is True,
+                          without_default_features=not request.default_features)
+    wanted, required = probes_needed(fctx)
+    gdb_option = str(values.get("gdb") or request.gdb or "")
+    gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
+    cache = ProbeCache(default_cache_dir(env.environ), enabled=not request.no_cache)
+    if request.clear_cache:
+        cache.clear()
+    runner = ProbeRunner(ProbeContext(toolchain=toolchain, host=host, environ=env.environ, cache=cache,
+                                      static=fctx.static))
+    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]
+    outcomes = runner.run(asked, required)
+    features, feature_warnings = decide_features(fctx, outcomes)
+    for outcome in outcomes.values():
+        log.append(f"# {outcome.probe.describe()}: {'YES' if outcome.ok else 'NO'} {outcome.detail}"
+                   f"{' (cached)' if outcome.cached else ''}\n{outcome.log}")
+    flags = outcomes[WARNING_FLAGS_PROBE]
+    gdb, gdb_arches = _usable_gdb(outcomes[gdb_probe], warnings, explicit=bool(gdb_option))
     python_extension = not toolchain.cross
     return Configuration(
         env=env, request=request, values=values, host=host, toolchain=toolchain, targets=targets,
-        dirs=dirs, features=features, warnings=tuple(warnings), python_extension=python_extension,
-        version=_read_version(env.source_dir),
+        dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings),
+        python_extension=python_extension, version=_read_version(env.source_dir),
         project_options=frozenset(o.name for o in table.options),
+        probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))
+                     if p in outcomes),
+        warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]
+        gdb=gdb, gdb_arches=gdb_arches,
     )
+
+
+def _version_at_least(version: str, minimum: str) -> bool:
+    def parts(text: str) -> tuple[int, ...]:
+        out = []
+        for piece in text.split("."):
+            digits = "".join(ch for ch in piece if ch.isdigit())
+            if not digits:
+                break
+            out.append(int(digits))
+        return tuple(out)
+
+    return parts(version) >= parts(minimum)
+
+
+def _usable_gdb(outcome: ProbeOutcome, warnings: list[str], *, explicit: bool) -> tuple[str, tuple[str, ...]]:
+    """QEMU's rule: a gdb older than 9.1 is not used."""
+    if not outcome.ok:
+        if explicit:
+            warnings.append(f"--gdb: {outcome.detail}; the TCG tests will run without gdb")
+        return "", ()
+    path, arches = outcome.value  # type: ignore[misc]
+    if not _version_at_least(outcome.version or "", GDB_MINIMUM_VERSION):
+        warnings.append(f"{path} is gdb {outcome.version}, older than {GDB_MINIMUM_VERSION}: not used")
+        return "", ()
+    return str(path), tuple(arches)
 
 
 # --- meson ---------------------------------------------------------------

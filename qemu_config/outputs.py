@@ -14,7 +14,7 @@ import platform
 from typing import TYPE_CHECKING, Sequence
 
 from .emit import OutputFile, Quoted, render_header, render_template
-from .rules import BOOLEAN_OPTIONS, OS_SYMBOLS
+from .rules import BOOLEAN_OPTIONS, FEATURES, OS_SYMBOLS
 from .summary import SummaryEntry, render_summary
 from .toolchain import RECORDED_ENVIRONMENT
 
@@ -45,7 +45,45 @@ def config_host_data(config: "Configuration") -> dict[str, object]:
     for decision in config.features:
         for symbol in decision.symbols:
             data[symbol] = decision.enabled
+    by_name = {d.name: d for d in config.features}
+    for feature in FEATURES:
+        decision = by_name.get(feature.name)
+        if feature.version_major_symbol and decision and decision.enabled and decision.version:
+            data[feature.version_major_symbol] = int(decision.version.split(".")[0])
     return data
+
+
+def host_kconfig_symbols(config: "Configuration") -> list[str]:
+    """The host symbols the device Kconfig sees (CONFIG_X=y), in declaration order."""
+    symbols: list[str] = []
+    for decision in config.features:
+        if decision.enabled:
+            symbols += [s for s in decision.host_kconfig if s not in symbols]
+    if config.host.os == "linux":
+        symbols.append("CONFIG_LINUX")
+    return symbols
+
+
+def dependency_flags(config: "Configuration") -> list[tuple[str, str]]:
+    """DEP_<NAME>_CFLAGS / _LIBS for every feature that is on, for meson.build to link with."""
+    rows: list[tuple[str, str]] = []
+    for decision in config.features:
+        if not decision.enabled or not decision.probes:
+            continue
+        cflags: list[str] = []
+        libs: list[str] = []
+        for outcome in decision.probes:
+            for used in getattr(outcome.probe, "uses", ()):
+                dep = next((o for o in config.probes if o.probe == used), None)
+                if dep:
+                    cflags += [f for f in dep.cflags if f not in cflags]
+                    libs += [f for f in dep.libs if f not in libs]
+            cflags += [f for f in outcome.cflags if f not in cflags]
+            libs += [f for f in outcome.libs if f not in libs]
+        key = decision.name.upper()
+        rows.append((f"DEP_{key}_CFLAGS", " ".join(cflags)))
+        rows.append((f"DEP_{key}_LIBS", " ".join(libs)))
+    return rows
 
 
 def config_host_keys(data: dict[str, object]) -> str:
@@ -112,12 +150,28 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
     for decl in BOOLEAN_OPTIONS:
         if decl.summary and decl.option in by_option:
             rows.append(s(decl.summary.section, decl.summary.key, by_option[decl.option].enabled))
+    for feature in FEATURES:
+        decision = by_option.get(feature.name)
+        if feature.summary is None or decision is None:
+            continue
+        if feature.only_on is not None and config.host.os not in feature.only_on:
+            value: object = False
+        elif decision.enabled and feature.summary_shows_version and decision.version:
+            value = f"YES {decision.version}"
+        elif decision.enabled and feature.name == "objc":
+            value = " ".join(config.toolchain.objc)
+        else:
+            value = decision.enabled
+        rows.append(s(feature.summary.section, feature.summary.key, value))  # type: ignore[arg-type]
+    if config.gdb:
+        rows.append(s("Host binaries", "gdb", config.gdb))
     section_order: list[str] = []
     for r in rows:
         if r.section not in section_order:
             section_order.append(r.section)
     canonical = ["Build environment", "Directories", "Host binaries", "Configurable features", "Compilation",
-                 "Targets and accelerators", "Block layer support"]
+                 "Targets and accelerators", "Block layer support", "Crypto", "User interface",
+                 "Graphics backends", "Audio backends", "Network backends", "Dependencies"]
     rank = {name: i for i, name in enumerate(canonical)}
     rows.sort(key=lambda r: rank.get(r.section, len(canonical)))
     explicit = [(name, value) for name, value in config.request.assignments]
@@ -146,8 +200,14 @@ def report(config: "Configuration") -> str:
                  "endian": config.host.endian, "cross": config.toolchain.cross},
         "targets": [t.name for t in config.targets.targets],
         "features": {d.name: {"requested": d.requested, "resolved": "enabled" if d.enabled else "disabled",
-                              "reason": d.reason, "symbols": list(d.symbols), "probes": []}
+                              "value": d.value, "version": d.version,
+                              "reason": d.reason, "symbols": list(d.symbols), "host_kconfig": list(d.host_kconfig),
+                              "probes": [{"probe": o.probe.describe(), "ok": o.ok, "status": o.status,
+                                          "detail": o.detail, "version": o.version} for o in d.probes]}
                      for d in config.features},
+        "host_kconfig": host_kconfig_symbols(config),
+        "warning_flags": list(config.warning_flags),
+        "gdb": {"path": config.gdb, "arches": list(config.gdb_arches)},
         "warnings": list(config.warnings),
     }
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
@@ -165,12 +225,14 @@ def build_outputs(config: "Configuration", argv: Sequence[str]) -> list[OutputFi
         OutputFile("config-host-keys.h", config_host_keys(host_data)),
         OutputFile("config-host.mak", render_template(
             "config-host.mak.j2", src_path=str(env.source_dir), target_dirs=targets,
-            gdb="", python=env.python, meson=meson_program, ninja=env.ninja,
+            gdb=config.gdb, python=env.python, meson=meson_program, ninja=env.ninja,
             exesuf=config.host.exe_suffix, default_targets=config.targets.default_targets)),
         OutputFile("qemu-config-build.mak", render_template(
             "qemu-config-build.mak.j2", engine_version=engine_version, host=config.host,
             cross=config.toolchain.cross, python_extension=config.python_extension,
-            softmmu_targets=[t for t in targets if t.endswith("-softmmu")])),
+            softmmu_targets=[t for t in targets if t.endswith("-softmmu")],
+            warning_flags=list(config.warning_flags), dependencies=dependency_flags(config))),
+        OutputFile("host-kconfig.mak", "".join(f"{sym}=y\n" for sym in host_kconfig_symbols(config))),
         *machine_files(config),
         OutputFile("config.status", render_template(
             "config.status.j2",

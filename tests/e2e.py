@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Mapping, Sequence
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The tests' own probe cache: never the developer's.
+TEST_CACHE_HOME = Path(tempfile.mkdtemp(prefix="qemu-config-test-cache-"))
 
 # Files whose rewrite is allowed on a no-op re-run (logs and tool state).
 VOLATILE = {"config.log", ".ninja_log", ".ninja_deps"}
@@ -18,6 +22,7 @@ VOLATILE_DIRS = {"pyvenv", "meson-logs"}
 def configure_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHON"] = sys.executable   # the test's interpreter: its packages are visible to the new venv
+    env["XDG_CACHE_HOME"] = str(TEST_CACHE_HOME)
     env.pop("MAKEFLAGS", None)
     env.pop("MAKELEVEL", None)
     if extra:

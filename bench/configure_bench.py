@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Benchmark: qemu-config's configure against meson performing the same probes.
+
+Cold: a fresh build dir and empty caches.  qemu-config's probe + resolve + emit
+(``configure.decide`` and the output files, in-process, meson setup excluded)
+against ``meson setup`` of an equivalent project generated from the same
+declarations (rules.FEATURES, the warning flags, gdb), so both do the same probes.
+Warm: ``./configure`` re-run with the same arguments in an existing build dir,
+wall time from the shell (bootstrap, probes from cache, no meson setup).
+
+Run from the checkout with the build's interpreter:
+    build/pyvenv/bin/python3 bench/configure_bench.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from qemu_config import bootstrap, options  # noqa: E402
+from qemu_config.configure import Environment, decide  # noqa: E402
+from qemu_config.emit import write_outputs  # noqa: E402
+from qemu_config.outputs import build_outputs  # noqa: E402
+from qemu_config.probes import FunctionProbe, LibraryProbe, LinkProbe, PkgConfigProbe, ProgramProbe  # noqa: E402
+from qemu_config.rules import FEATURES, GDB_PROGRAMS, WARNING_FLAGS  # noqa: E402
+
+
+def meson_str(text: str) -> str:
+    return "'''" + text.replace("'''", "") + "'''"
+
+
+def equivalent_meson_build() -> str:
+    """A meson.build probing what rules.FEATURES probes (plus warning flags and gdb)."""
+    out = ["project('bench', 'c')", "cc = meson.get_compiler('c')", "conf = configuration_data()"]
+    deps: dict[str, str] = {}
+
+    def dep(p: PkgConfigProbe) -> str:
+        if p.package not in deps:
+            var = "dep_" + p.package.replace("-", "_").replace(".", "_")
+            version = ", version: [" + ", ".join(f"'{c}'" for c in p.constraints) + "]" if p.constraints else ""
+            out.append(f"{var} = dependency('{p.package}', method: 'pkg-config', required: false{version})")
+            deps[p.package] = var
+        return deps[p.package]
+
+    for i, feature in enumerate(FEATURES):
+        if feature.only_on is not None:
+            continue   # objc: not probed on Linux by either side
+        for j, probe in enumerate(feature.probes):
+            name = f"r_{i}_{j}"
+            if isinstance(probe, PkgConfigProbe):
+                out.append(f"{name} = {dep(probe)}.found()")
+            elif isinstance(probe, LinkProbe):
+                used = ", ".join(dep(u) for u in probe.uses)
+                out.append(f"{name} = cc.links({meson_str(probe.source)}, dependencies: [{used}], "
+                           f"name: '{probe.title}')")
+            elif isinstance(probe, FunctionProbe):
+                out.append(f"{name} = cc.has_function('{probe.name}')")
+            elif isinstance(probe, LibraryProbe):
+                out.append(f"lib_{name} = cc.find_library('{probe.library}', required: false)")
+                out.append(f"{name} = lib_{name}.found() and cc.links({meson_str(probe.header_test)}, "
+                           f"dependencies: lib_{name}, name: '{probe.title}')")
+            elif isinstance(probe, ProgramProbe):
+                out.append(f"{name} = find_program({', '.join(repr(n) for n in probe.names)}, required: false).found()")
+            out.append(f"conf.set('R_{i}_{j}', {name})")
+    flags = ", ".join(f"'{f}'" for f in WARNING_FLAGS)
+    out.append(f"warn = cc.get_supported_arguments([{flags}])")
+    gdb = ", ".join(f"'{g}'" for g in GDB_PROGRAMS)
+    out.append(f"gdb = find_program({gdb}, required: false)")
+    out.append("if gdb.found()\n  run_command(gdb, '--version', check: false)\n"
+               "  run_command(gdb, '-nx', '-batch', '-ex', 'set architecture', '-ex', 'quit', check: false)\nendif")
+    out.append("configure_file(output: 'config-host.h', configuration: conf)")
+    return "\n".join(out) + "\n"
+
+
+def time_engine_cold(build: Path, cache_home: Path) -> float:
+    environ = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    start = time.perf_counter()
+    table = options.load_option_table(REPO)
+    request = options.parse_configure_args([], table)
+    builtins = options.builtin_options()
+    env = Environment(source_dir=REPO, build_dir=build, python=sys.executable,
+                      meson=tuple(bootstrap.meson_command()), ninja=bootstrap.find_ninja() or "ninja",
+                      environ=environ)
+    config = decide(env, request, table, builtins, [])
+    write_outputs(build, build_outputs(config, []))
+    return time.perf_counter() - start
+
+
+def time_meson_cold(src: Path, build: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([*bootstrap.meson_command(), "setup", str(build), str(src)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def time_warm(build: Path, cache_home: Path) -> float:
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home), PYTHON=sys.executable)
+    subprocess.run([str(REPO / "configure")], cwd=build, env=env, check=True, stdout=subprocess.DEVNULL)
+    start = time.perf_counter()
+    subprocess.run([str(REPO / "configure")], cwd=build, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    options.builtin_options()   # fill the builtin-option cache once: it is per machine, not per build
+    engine, meson, warm = [], [], []
+    with tempfile.TemporaryDirectory(prefix="qemu-config-bench-") as tmp:
+        root = Path(tmp)
+        src = root / "meson-src"
+        src.mkdir()
+        (src / "meson.build").write_text(equivalent_meson_build())
+        for run in range(args.runs):
+            cache = root / f"cache-{run}"
+            eb = root / f"engine-{run}"
+            eb.mkdir()
+            engine.append(time_engine_cold(eb, cache))
+            meson.append(time_meson_cold(src, root / f"meson-{run}"))
+            wb = root / f"warm-{run}"
+            wb.mkdir()
+            warm.append(time_warm(wb, root / f"wcache-{run}"))
+            shutil.rmtree(root / f"meson-{run}")
+    med = statistics.median
+    print(f"runs: {args.runs}")
+    print(f"cold  qemu-config probe+resolve+emit: median {med(engine):.3f} s (min {min(engine):.3f})")
+    print(f"cold  meson setup, same probes:       median {med(meson):.3f} s (min {min(meson):.3f})")
+    print(f"cold  ratio meson / qemu-config:      {med(meson) / med(engine):.2f}x")
+    print(f"warm  ./configure re-run:             median {med(warm):.3f} s (min {min(warm):.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
