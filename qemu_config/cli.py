@@ -16,11 +16,39 @@ from typing import Sequence
 from .errors import UserError
 
 
+def _nothing_changed(source_dir: Path, build_dir: Path, argv: list[str]) -> bool:
+    """The no-op re-run: print the last summary when nothing configure reads has changed."""
+    import json
+    import os
+
+    from . import fingerprint
+
+    recorded = fingerprint.load(build_dir)
+    if recorded is None or not (build_dir / "build.ninja").exists():
+        return False
+    if not fingerprint.unchanged(recorded, argv=argv, environ=os.environ, source_dir=source_dir.resolve(),
+                                 build_dir=build_dir):
+        return False
+    try:
+        summary = (build_dir / "qemu-config-summary.txt").read_text(encoding="utf-8")
+        warnings = json.loads((build_dir / "qemu-config-report.json").read_text(encoding="utf-8"))["warnings"]
+    except (OSError, ValueError, KeyError):
+        return False
+    print("Nothing that configure reads has changed since its last run: the configuration stands.\n")
+    sys.stdout.write(summary)
+    for line in warnings:
+        print(f"WARNING: {line}", file=sys.stderr)
+    return True
+
+
 def _configure(args: argparse.Namespace) -> int:
+    source_dir = Path(args.source_dir) if args.source_dir else Path(__file__).resolve().parent.parent
+    if _nothing_changed(source_dir, Path.cwd(), args.configure_args):
+        return 0
+
     from .configure import configure
     from .outputs import render_config_summary
 
-    source_dir = Path(args.source_dir) if args.source_dir else Path(__file__).resolve().parent.parent
     outcome = configure(args.configure_args, source_dir=source_dir, build_dir=Path.cwd())
     if isinstance(outcome, str):
         sys.stdout.write(outcome)

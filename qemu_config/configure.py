@@ -23,16 +23,18 @@ from typing import Mapping, Sequence
 
 from . import __version__ as ENGINE_VERSION
 from . import bootstrap, options, outputs
-from .emit import write_outputs
+from . import fingerprint
+from .emit import write_if_changed, write_outputs
 from .errors import UserError
 from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, FeatureDecision, decide_boolean_options, decide_features, probes_needed
 from .probes import GdbProbe, Probe, ProbeContext, ProbeOutcome, ProbeRunner
-from .host import HostMachine, detect_host
+from .cache import make_key
+from .host import HostMachine, compiler_macros, host_from_macros
 from .installdirs import InstallDirs, resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .targets import TargetSelection, available_targets, select_targets
-from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, select_toolchain
+from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, compiler_identity, select_toolchain
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Configuration:
     warning_flags: tuple[str, ...]            # QEMU's warning flags this compiler accepts
     gdb: str                                  # gdb for the tests ('' when none, or too old)
     gdb_arches: tuple[str, ...]               # architectures that gdb supports
+    consulted: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # programs, dirs, files read by probes
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,17 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         host_cc=request.host_cc, extra_cflags=request.extra_cflags, extra_cxxflags=request.extra_cxxflags,
         extra_objcflags=request.extra_objcflags, extra_ldflags=request.extra_ldflags, environ=env.environ,
     )
-    host = detect_host(toolchain.cc, toolchain.cflags, cpu_override=request.cpu)
+    cache = ProbeCache(default_cache_dir(env.environ), enabled=not request.no_cache)
+    if request.clear_cache:
+        cache.clear()
+    host = _cached_host(toolchain, request.cpu, cache)
     if host.pointer_size < 8:
         raise UserError(f"QEMU requires a 64-bit CPU host architecture (the compiler targets {host.cpu})",
                         "use a 64-bit compiler, or --cross-prefix for a 64-bit host")
-    log.append(check_compiler_works(toolchain, host.cpu_cflags))
+    works_key = make_key("compiler-works", compiler_identity(toolchain), host.cpu_cflags)
+    if cache.get(works_key) is None:
+        log.append(check_compiler_works(toolchain, host.cpu_cflags))
+        cache.put(works_key, {"ok": True})
     if host.os == "windows":   # array options split on ';' there, as QEMU's configure does
         request = options.parse_configure_args(request.argv, table, builtins, windows_host=True)
     resolved = options.resolve_values(table, builtins, request)
@@ -120,9 +129,6 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
-    cache = ProbeCache(default_cache_dir(env.environ), enabled=not request.no_cache)
-    if request.clear_cache:
-        cache.clear()
     runner = ProbeRunner(ProbeContext(toolchain=toolchain, host=host, environ=env.environ, cache=cache,
                                       static=fctx.static))
     asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]
@@ -143,7 +149,21 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
                      if p in outcomes),
         warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]
         gdb=gdb, gdb_arches=gdb_arches,
+        consulted=runner.consulted(),
     )
+
+
+def _cached_host(toolchain: Toolchain, cpu: str | None, cache: ProbeCache) -> HostMachine:
+    """The host model; the compiler's predefined macros are cached per compiler identity."""
+    if shutil.which(toolchain.cc[0]) is None:
+        compiler_macros(toolchain.cc)    # raises the "does not exist or does not work" error
+    key = make_key("predefined-macros", compiler_identity(toolchain), toolchain.cflags)
+    hit = cache.get(key)
+    macros = hit.get("macros") if hit else None
+    if not isinstance(macros, dict):
+        macros = compiler_macros(toolchain.cc, toolchain.cflags)
+        cache.put(key, {"macros": macros})
+    return host_from_macros(macros, cpu_override=cpu, compiler=" ".join(toolchain.cc))
 
 
 def _version_at_least(version: str, minimum: str) -> bool:
@@ -276,8 +296,19 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     except UserError:
         _restore(build_dir, changed, previous)
         raise
+    _record_fingerprint(config, argv, [f.path for f in files])
     return ConfigureOutcome(configuration=config, changed=tuple(changed), meson_ran=meson_ran,
                             meson_seconds=seconds, log=tuple(log))
+
+
+def _record_fingerprint(config: Configuration, argv: Sequence[str], outputs: Sequence[str]) -> None:
+    programs, dirs, files = config.consulted
+    env = config.env
+    data = fingerprint.compute(
+        argv=argv, environ=env.environ, source_dir=env.source_dir, build_dir=env.build_dir,
+        programs=[*programs, env.ninja, env.python, *env.meson[:1]],
+        dirs=dirs, files=[*files, str(env.build_dir / STAMP)], outputs=outputs)
+    write_if_changed(env.build_dir / fingerprint.FINGERPRINT, fingerprint.render(data))
 
 
 def _read_or_none(path: Path) -> bytes | None:

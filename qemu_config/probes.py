@@ -165,6 +165,7 @@ class ProbeRunner:
         self.jobs = jobs or max(2, min(8, (os.cpu_count() or 2) * 2))
         self.pkg_tool = pkgconfig.find_pkg_config(ctx.toolchain.cross_prefix, ctx.environ)
         self._outcomes: dict[Probe, ProbeOutcome] = {}
+        self._system_dirs: tuple[tuple[str, int], ...] | None = None
 
     # -- keys
     def _key(self, probe: Probe) -> str:
@@ -175,7 +176,8 @@ class ProbeRunner:
         ident = tc_mod.compiler_identity(self.ctx.toolchain)
         if isinstance(probe, LinkProbe):
             used = [self._outcomes[p].as_cache() for p in probe.uses if p in self._outcomes]
-            return make_key("link", probe.source, probe.link_args, used, ident, env)
+            return make_key("link", probe.source, probe.link_args, probe.language, used, ident, env,
+                            self.system_dirs())
         if isinstance(probe, GdbProbe):
             found = [shutil.which(c, path=self.ctx.environ.get("PATH")) for c in probe.candidates]
             stats = []
@@ -188,7 +190,57 @@ class ProbeRunner:
             return make_key("gdb", probe.candidates, stats)
         if isinstance(probe, ProgramProbe):
             return make_key("program", self._program_names(probe), probe.version_args, self.ctx.environ.get("PATH"))
-        return make_key(type(probe).__name__, probe, ident)
+        if isinstance(probe, FlagsProbe):
+            return make_key("flags", probe.flags, ident)
+        return make_key(type(probe).__name__, probe, ident, self.system_dirs())
+
+    def system_dirs(self) -> tuple[tuple[str, int], ...]:
+        """The compiler's default include and library directories with their mtimes.
+
+        Installing or removing a header or library (a -dev package) changes the mtime
+        of the directory it lands in, so a cached link test is not trusted after it.
+        The directory list itself is cached per compiler.
+        """
+        if self._system_dirs is None:
+            ident = tc_mod.compiler_identity(self.ctx.toolchain)
+            key = make_key("system-dirs", ident)
+            hit = self.ctx.cache.get(key)
+            dirs = hit.get("dirs") if hit else None
+            if not isinstance(dirs, list):
+                dirs = _compiler_search_dirs(self.ctx.toolchain)
+                self.ctx.cache.put(key, {"dirs": dirs})
+            stamps = []
+            for d in dirs:
+                try:
+                    stamps.append((str(d), os.stat(d).st_mtime_ns))
+                except OSError:
+                    stamps.append((str(d), -1))
+            self._system_dirs = tuple(stamps)
+        return self._system_dirs
+
+    def consulted(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """(programs, directories, files) the probes depended on, for the no-op re-run check."""
+        tc = self.ctx.toolchain
+        programs = [tc.cc[0], tc.objc[0], tc.host_cc[0]]
+        if self.pkg_tool is not None:
+            programs.append(self.pkg_tool.path)
+        for probe in self._outcomes:
+            if isinstance(probe, GdbProbe):
+                programs += probe.candidates
+            elif isinstance(probe, ProgramProbe):
+                programs += self._program_names(probe)
+        dirs = [d for d, _ in self.system_dirs()]
+        for flag in (*tc.cflags, *tc.ldflags):
+            if flag.startswith(("-I", "-L")) and len(flag) > 2:
+                dirs.append(flag[2:])
+        files: list[str] = []
+        for d in pkgconfig.search_path(self.pkg_tool, self.ctx.environ) if self.pkg_tool else ():
+            dirs.append(d)
+            try:
+                files += sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".pc"))
+            except OSError:
+                pass
+        return tuple(programs), tuple(dirs), tuple(files)
 
     def _program_names(self, probe: ProgramProbe) -> tuple[str, ...]:
         prefix = self.ctx.toolchain.cross_prefix or "" if probe.prefixed else ""
@@ -318,6 +370,30 @@ class ProbeRunner:
     @property
     def outcomes(self) -> Mapping[Probe, ProbeOutcome]:
         return dict(self._outcomes)
+
+
+def _compiler_search_dirs(tc: Toolchain) -> list[str]:
+    """Include directories (``cc -E -v``) and library directories (``-print-search-dirs``) of the compiler."""
+    dirs: list[str] = []
+    try:
+        out = subprocess.run([*tc.cc, *tc.cflags, "-E", "-v", "-x", "c", "-"], input="", capture_output=True,
+                             text=True, timeout=60)
+        inside = False
+        for line in out.stderr.splitlines():
+            if line.startswith("#include <...> search starts here"):
+                inside = True
+            elif line.startswith("End of search list"):
+                inside = False
+            elif inside and line.startswith(" "):
+                dirs.append(os.path.normpath(line.strip()))
+        out = subprocess.run([*tc.cc, *tc.cflags, "-print-search-dirs"], capture_output=True, text=True, timeout=60)
+        for line in out.stdout.splitlines():
+            if line.startswith("libraries:"):
+                listed = line.split("=", 1)[1] if "=" in line else ""
+                dirs += [os.path.normpath(d) for d in listed.split(os.pathsep) if d]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
 
 
 def _probe_gdb(probe: GdbProbe, environ: Mapping[str, str]) -> ProbeOutcome:

@@ -191,3 +191,32 @@ def test_engine_package_imports_with_the_standard_library_alone() -> None:
     proc = subprocess.run([sys.executable, "-S", "-c", code], env={"PYTHONPATH": str(REPO)},
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_noop_rerun_is_recognised_and_any_input_change_is_not(tmp_path: Path) -> None:
+    pcdir = tmp_path / "pc"
+    pcdir.mkdir()
+    env = {"PKG_CONFIG_PATH": str(pcdir)}
+    build = tmp_path / "b"
+    run_configure(build, env=env)
+    quick = run_configure(build, env=env)
+    assert quick.stdout.startswith("Nothing that configure reads has changed")
+    assert "  Graphics backends" in quick.stdout
+    # A new .pc file where pkg-config looks: the decisions must be made again.
+    from fakelibs import rutabaga
+
+    real = rutabaga(tmp_path)
+    shutil.copy(real / "rutabaga_gfx_ffi.pc", pcdir)
+    again = run_configure(build, env=env)
+    assert not again.stdout.startswith("Nothing"), again.stdout
+    assert "Rutabaga support" in again.stdout and "YES 0.1.3" in again.stdout
+    # An environment variable that can change a probe.
+    other = run_configure(build, env={**env, "CFLAGS": "-O1"})
+    assert not other.stdout.startswith("Nothing")
+    # A deleted output is written again.
+    run_configure(build, env=env)
+    (build / "config-host.h").unlink()
+    restored = run_configure(build, env=env)
+    assert not restored.stdout.startswith("Nothing") and (build / "config-host.h").exists()
+    # --clear-cache and --no-cache always run the probes.
+    assert not run_configure(build, "--no-cache", env=env).stdout.startswith("Nothing")
