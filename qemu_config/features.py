@@ -140,10 +140,21 @@ def _failure_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome
     return f"{probe.describe()}: {outcome.detail}"
 
 
+def _success_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome]) -> str:
+    probe = outcome.probe
+    if isinstance(probe, LinkProbe):
+        against = [f"{u.package} {outcomes[u].version}" if u in outcomes and outcomes[u].version else u.package
+                   for u in probe.uses]
+        return f'link test "{probe.title}" links' + (" against " + ", ".join(against) if against else "")
+    if isinstance(probe, PkgConfigProbe):
+        return f"{probe.describe()}: found {outcome.version}"
+    return f"{probe.describe()}: {outcome.detail}"
+
+
 def _remedy(feature: Feature) -> list[str]:
     steps: list[str] = []
     if feature.debian_packages:
-        steps.append("install " + " ".join(feature.debian_packages) + " (Debian: apt-get install "
+        steps.append("install the development files (Debian: apt-get install "
                      + " ".join(feature.debian_packages) + ")")
     if any(isinstance(p, PkgConfigProbe) or (isinstance(p, LinkProbe) and p.uses) for p in feature.probes):
         steps.append("or, if it is installed somewhere pkg-config does not look, add that directory to "
@@ -161,10 +172,11 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
     required = state in feature.required_values
     explicit = feature.option is not None and feature.option in ctx.explicit
     own = tuple(outcomes[p] for p in feature.probes if p in outcomes)
+    with_uses = tuple(outcomes[u] for p in feature.probes for u in getattr(p, "uses", ()) if u in outcomes) + own
 
     def off(reason: str) -> FeatureDecision:
         return FeatureDecision(feature.name, state, False, reason, feature.config_host, feature.host_kconfig,
-                               probes=own, value="disabled" if feature.resolved_value_on else None)
+                               probes=with_uses, value="disabled" if feature.resolved_value_on else None)
 
     def fail(message: str, probed: str, found: str) -> UserError:
         details = [f"probed: {probed}", f"found: {found}"] if probed else []
@@ -207,20 +219,20 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
                             if u in outcomes and outcomes[u].version]
                 if versions:
                     message += " (found " + ", ".join(versions) + ")"
-            raise fail(message, first.probe.describe(), reason)
+            found = reason if isinstance(first.probe, LinkProbe) else first.detail
+            raise fail(message, first.probe.describe(), found)
         if feature.auto_warning and first.status != "skipped":
             warn(feature.auto_warning)
         return off(reason)
     version = next((o.version for o in own if o.version), None)
     if own:
-        found = "; ".join(f"{o.probe.describe()}: {o.detail}" for o in own)
-        reason = found
+        reason = "; ".join(_success_reason(o, outcomes) for o in own)
     elif explicit:
         reason = f"{_spell(feature.option or feature.name, True)} was given"
     else:
         reason = "nothing rules it out" if state == "auto" else f"{state}"
     return FeatureDecision(feature.name, state, True, reason, feature.config_host, feature.host_kconfig,
-                           version=version, probes=own, value=feature.resolved_value_on)
+                           version=version, probes=with_uses, value=feature.resolved_value_on)
 
 
 def decide_features(ctx: FeatureContext, outcomes: Mapping[Probe, ProbeOutcome],

@@ -313,10 +313,16 @@ class ProbeRunner:
         if isinstance(probe, GdbProbe):
             return _probe_gdb(probe, self.ctx.environ)
         if isinstance(probe, FlagsProbe):
-            res = tc_mod.SupportedArguments(probe.flags).run(tc, workdir)
-            supported = tuple(res.value or ())  # type: ignore[arg-type]
+            # meson tests each flag on its own; the tests are independent, so run them side by side.
+            def one(flag: str) -> tc_mod.CheckResult:
+                with tempfile.TemporaryDirectory(prefix="qemu-config-flag-") as tmp:
+                    return tc_mod.SupportedArguments((flag,)).run(tc, Path(tmp))
+
+            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+                results = list(pool.map(one, probe.flags))
+            supported = tuple(f for f, r in zip(probe.flags, results) if r.value)
             return ProbeOutcome(probe, True, "found", f"{len(supported)} of {len(probe.flags)} flags supported",
-                                value=supported, log=res.log)
+                                value=supported, log="".join(r.log for r in results))
         raise TypeError(f"unknown probe {probe!r}")
 
     def _objc_link(self, probe: LinkProbe, workdir: Path) -> ProbeOutcome:

@@ -206,6 +206,15 @@ def test_gdb_found_and_refused(tmp_path: Path) -> None:
     proc = run_configure(other, "--gdb=/nonexistent/gdb")
     assert "GDB=\n" in (other / "config-host.mak").read_text()
     assert "--gdb" in proc.stderr
+    old = tmp_path / "old-gdb"
+    old.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'GNU gdb (GDB) 8.3'; exit 0; fi\n"
+                   "echo 'Requires an argument. Valid arguments are i386, i386:x86-64, auto.' >&2\n")
+    old.chmod(0o755)
+    third = tmp_path / "d"
+    proc = run_configure(third, f"--gdb={old}")
+    assert "GDB=\n" in (third / "config-host.mak").read_text()
+    assert "older than 9.1" in proc.stderr
+    assert report(build)["gdb"]["arches"]   # the real gdb lists the architectures it debugs
 
 
 # --- plugins ---------------------------------------------------------------------------------
