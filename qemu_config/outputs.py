@@ -156,19 +156,15 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
             continue
         if feature.only_on is not None and config.host.os not in feature.only_on:
             value: object = False
-        elif decision.enabled and feature.summary_shows_version and decision.version:
+        elif decision.enabled and feature.summary_shows == "version" and decision.version:
             value = f"YES {decision.version}"
-        elif decision.enabled and feature.name == "objc":
+        elif decision.enabled and feature.summary_shows == "objc-compiler":
             value = " ".join(config.toolchain.objc)
         else:
             value = decision.enabled
         rows.append(s(feature.summary.section, feature.summary.key, value))  # type: ignore[arg-type]
     if config.gdb:
         rows.append(s("Host binaries", "gdb", config.gdb))
-    section_order: list[str] = []
-    for r in rows:
-        if r.section not in section_order:
-            section_order.append(r.section)
     canonical = ["Build environment", "Directories", "Host binaries", "Configurable features", "Compilation",
                  "Targets and accelerators", "Block layer support", "Crypto", "User interface",
                  "Graphics backends", "Audio backends", "Network backends", "Dependencies"]

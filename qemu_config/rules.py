@@ -147,7 +147,7 @@ class Feature:
     host_kconfig: tuple[str, ...] = ()
     version_major_symbol: str | None = None      # e.g. VIRGL_VERSION_MAJOR, from the first pkg-config probe
     summary: SummaryRow | None = None
-    summary_shows_version: bool = False           # "YES 0.10.4" instead of "YES"
+    summary_shows: str = "yes-no"                 # "yes-no", "version" ("YES 0.10.4") or "objc-compiler"
     debian_packages: tuple[str, ...] = ()         # what to install when it is missing
     remedy: str | None = None                     # what to do instead, when Debian has no package
     failure: str | None = None                    # message when asked for and a probe failed
@@ -211,20 +211,20 @@ FEATURES: tuple[Feature, ...] = (
         "pixman", "pixman",
         probes=(PkgConfigProbe("pixman-1", (">=0.21.8",)),),
         config_host=("CONFIG_PIXMAN",), host_kconfig=("CONFIG_PIXMAN",),
-        summary=SummaryRow("User interface", "pixman"), summary_shows_version=True,
+        summary=SummaryRow("User interface", "pixman"), summary_shows="version",
         debian_packages=("libpixman-1-dev",),
     ),
     Feature(
         "virglrenderer", "virglrenderer",
         probes=(PkgConfigProbe("virglrenderer"),),
         version_major_symbol="VIRGL_VERSION_MAJOR",
-        summary=SummaryRow("Graphics backends", "VirGL support"), summary_shows_version=True,
+        summary=SummaryRow("Graphics backends", "VirGL support"), summary_shows="version",
         debian_packages=("libvirglrenderer-dev",),
     ),
     Feature(
         "rutabaga_gfx", "rutabaga_gfx",
         probes=(PkgConfigProbe("rutabaga_gfx_ffi"),),
-        summary=SummaryRow("Graphics backends", "Rutabaga support"), summary_shows_version=True,
+        summary=SummaryRow("Graphics backends", "Rutabaga support"), summary_shows="version",
         remedy="Debian 12 does not package rutabaga_gfx_ffi: build it from the crosvm sources and "
                "add the directory of rutabaga_gfx_ffi.pc to PKG_CONFIG_PATH",
     ),
@@ -232,7 +232,7 @@ FEATURES: tuple[Feature, ...] = (
         "bpf", "bpf",
         probes=(PKG_LIBBPF, LinkProbe("libbpf skeleton/mmaping", LIBBPF_SKELETON_TEST, uses=(PKG_LIBBPF,))),
         config_host=("CONFIG_EBPF",),
-        summary=SummaryRow("Dependencies", "bpf support"), summary_shows_version=True,
+        summary=SummaryRow("Dependencies", "bpf support"), summary_shows="version",
         debian_packages=("libbpf-dev",),
         failure_by_status=(("failed", "libbpf skeleton/mmaping test failed"),),
         auto_warning="libbpf skeleton/mmaping test failed, disabling",
@@ -242,7 +242,7 @@ FEATURES: tuple[Feature, ...] = (
         probes=(PkgConfigProbe("libxdp", (">=1.2.0",)),),
         requires=(Requirement(FeatureOn("bpf"), "libxdp requested, but libbpf is not available"),),
         config_host=("CONFIG_AF_XDP",),
-        summary=SummaryRow("Network backends", "AF_XDP support"), summary_shows_version=True,
+        summary=SummaryRow("Network backends", "AF_XDP support"), summary_shows="version",
         debian_packages=("libxdp-dev", "libbpf-dev"),
         note="QEMU asks for libxdp >= 1.4.0, but every xsk call the core's AF_XDP backend makes "
              "(xsk_umem__create, xsk_socket__create, xsk_setup_xdp_prog, xsk_socket__update_xskmap "
@@ -264,7 +264,7 @@ FEATURES: tuple[Feature, ...] = (
         "libkeyutils", "libkeyutils",
         probes=(PkgConfigProbe("libkeyutils"),),
         config_host=("CONFIG_KEYUTILS",),
-        summary=SummaryRow("Crypto", "Linux keyutils"), summary_shows_version=True,
+        summary=SummaryRow("Crypto", "Linux keyutils"), summary_shows="version",
         debian_packages=("libkeyutils-dev",),
     ),
     Feature(
@@ -305,7 +305,7 @@ FEATURES: tuple[Feature, ...] = (
         probes=(LinkProbe("Objective-C compiler", "int main(void) { return 0; }\n", language="objc"),),
         only_on=frozenset({"darwin"}),
         required_values=("always",),
-        summary=SummaryRow("Compilation", "Objective-C compiler"),
+        summary=SummaryRow("Compilation", "Objective-C compiler"), summary_shows="objc-compiler",
         failure="an Objective-C compiler is required on Darwin hosts",
         remedy="install Xcode's command line tools, or name the compiler with --objcc",
     ),

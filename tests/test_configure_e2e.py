@@ -220,3 +220,11 @@ def test_noop_rerun_is_recognised_and_any_input_change_is_not(tmp_path: Path) ->
     assert not restored.stdout.startswith("Nothing") and (build / "config-host.h").exists()
     # --clear-cache and --no-cache always run the probes.
     assert not run_configure(build, "--no-cache", env=env).stdout.startswith("Nothing")
+
+
+def test_make_install_honours_destdir(native_build: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    proc = run(["make", "-C", str(native_build), "install", f"DESTDIR={tmp_path}"], env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    prefix = parse_config_header(native_build / "config-host.h")["CONFIG_PREFIX"].strip('"')  # type: ignore[union-attr]
+    assert (tmp_path / prefix.lstrip("/") / "bin" / "qemu-system-x86_64").exists()
