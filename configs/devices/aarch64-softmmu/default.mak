@@ -1,0 +1,4 @@
+# Default configuration for aarch64-softmmu
+
+include ../arm-softmmu/default.mak
+#CONFIG_XLNX_ZYNQMP=n

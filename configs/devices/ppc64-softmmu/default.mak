@@ -1,0 +1,3 @@
+# Default configuration for ppc64-softmmu
+
+#CONFIG_PSERIES=n

@@ -1,0 +1,3 @@
+# Default configuration for s390x-softmmu
+
+#CONFIG_S390_CCW_VIRTIO=n
