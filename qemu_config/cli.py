@@ -79,14 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Print a feature's decision and its reasons, from the last configure.")
     exp.add_argument("feature", help="option name (hyphens or underscores) or a CONFIG_ symbol")
     exp.add_argument("-C", dest="build_dir", default=".", help="the build directory (default: the current one)")
+    exp.add_argument("--target", help="explain a device Kconfig symbol (CONFIG_X) of this target")
     exp.set_defaults(handler=_explain)
     return parser
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from .explain import explain
+    from .explain import explain, explain_device_symbol
 
-    sys.stdout.write(explain(Path(args.build_dir), args.feature))
+    if args.target:
+        sys.stdout.write(explain_device_symbol(Path(args.build_dir), args.feature, args.target))
+    else:
+        sys.stdout.write(explain(Path(args.build_dir), args.feature))
     return 0
 
 
@@ -102,3 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ERROR: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: still one ERROR line, the traceback only on request
+        import os
+
+        if os.environ.get("QEMU_CONFIG_DEBUG"):
+            raise
+        print(f"ERROR: internal error in qemu-config: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("       this is a bug; re-run with QEMU_CONFIG_DEBUG=1 to see the traceback, and report it",
+              file=sys.stderr)
+        return 1

@@ -27,13 +27,16 @@ from . import fingerprint
 from .emit import write_if_changed, write_outputs
 from .errors import UserError
 from .cache import ProbeCache, default_cache_dir
-from .features import FeatureContext, FeatureDecision, decide_boolean_options, decide_features, probes_needed
+from .features import (FeatureContext, FeatureDecision, decide_boolean_options, decide_features, host_kconfig,
+                       probes_needed)
 from .probes import GdbProbe, Probe, ProbeContext, ProbeOutcome, ProbeRunner
 from .cache import make_key
 from .host import HostMachine, compiler_macros, host_from_macros
 from .installdirs import InstallDirs, resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
-from .targets import TargetSelection, available_targets, select_targets
+from .devices import TargetDevices, solve_devices
+from .rules import ACCELERATORS
+from .targets import TargetPlan, assign_accelerators, available_targets, select_targets
 from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, compiler_identity, select_toolchain
 
 
@@ -58,7 +61,9 @@ class Configuration:
     values: Mapping[str, object]
     host: HostMachine
     toolchain: Toolchain
-    targets: TargetSelection
+    targets: TargetPlan                       # the configured targets, their accelerators, what was dropped
+    devices: tuple[TargetDevices, ...]        # the device Kconfig solved per configured target
+    host_kconfig: tuple[str, ...]             # host symbols passed to the device Kconfig
     dirs: InstallDirs
     features: tuple[FeatureDecision, ...]
     warnings: tuple[str, ...]
@@ -120,7 +125,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     values = apply_host_defaults(resolved, explicit, host)
     if toolchain.cross and "libdir" not in explicit:
         values["libdir"] = "lib"   # meson's default for cross builds; the native default comes from meson
-    targets = select_targets(available_targets(env.source_dir), request.target_list, request.target_list_exclude)
+    selection = select_targets(available_targets(env.source_dir), request.target_list, request.target_list_exclude)
     dirs = resolve_install_dirs(values)
     booleans, warnings = decide_boolean_options(values, explicit, dirs)
     fctx = FeatureContext(values=values, explicit=explicit, host=host,
@@ -137,12 +142,21 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     for outcome in outcomes.values():
         log.append(f"# {outcome.probe.describe()}: {'YES' if outcome.ok else 'NO'} {outcome.detail}"
                    f"{' (cached)' if outcome.cached else ''}\n{outcome.log}")
+    decided = {d.name: d for d in features}
+    accel_features = {a.feature for a in ACCELERATORS}
+    plan = assign_accelerators(selection, [n for n in accel_features if decided[n].enabled], host,
+                               fdt_available=decided["fdt"].enabled)
+    kconfig_symbols = host_kconfig(features, host)
+    devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols,
+                            default_devices=bool(values.get("default_devices", True)),
+                            devices=dict(request.devices))
     flags = outcomes[WARNING_FLAGS_PROBE]
     gdb, gdb_arches = _usable_gdb(outcomes[gdb_probe], warnings, explicit=bool(gdb_option))
     python_extension = not toolchain.cross
     return Configuration(
-        env=env, request=request, values=values, host=host, toolchain=toolchain, targets=targets,
-        dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings),
+        env=env, request=request, values=values, host=host, toolchain=toolchain, targets=plan,
+        devices=devices, host_kconfig=kconfig_symbols,
+        dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
         python_extension=python_extension, version=_read_version(env.source_dir),
         project_options=frozenset(o.name for o in table.options),
         probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))

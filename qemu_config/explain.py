@@ -64,3 +64,42 @@ def explain(build_dir: Path, query: str) -> str:
     report = load_report(build_dir)
     name, data = find_feature(report, query)
     return render(name, data)
+
+
+def explain_device_symbol(build_dir: Path, symbol: str, target: str) -> str:
+    """A device Kconfig symbol of one target: its value, the clauses that decided it, and, for the
+    host symbols it depends on, the feature decision behind each (from the last configure)."""
+    from .kconfig import parse_kconfig
+
+    report = load_report(build_dir)
+    targets: Mapping[str, Any] = report.get("targets", {})
+    if target not in targets:
+        dropped = report.get("dropped_targets", {})
+        if target in dropped:
+            raise UserError(f"{target} was not configured: {dropped[target]}")
+        raise UserError(f"{target} is not a configured target of {build_dir}",
+                        "configured targets: " + (" ".join(targets) or "none"))
+    data = targets[target]
+    tree = parse_kconfig([Path(report["source_dir"]) / "Kconfig"])
+    result = tree.solve(data["mode"], {k: bool(v) for k, v in data["externals"]},
+                        extra_files=[data["device_file"]])
+    name = symbol.strip().removeprefix("CONFIG_")
+    if name not in tree.symbols:
+        close = difflib.get_close_matches(name, tree.symbols, n=1)
+        raise UserError(f"CONFIG_{name} is not a symbol of the device Kconfig",
+                        *([f"Did you mean CONFIG_{close[0]}?"] if close else []))
+    lines = [f"CONFIG_{line.strip()}" if i == 0 else line
+             for i, line in enumerate(result.explain(name).rstrip("\n").splitlines())]
+    lines[0] += f"  ({target}, {data['mode']})"
+    notes = []
+    for fname, feature in report.get("features", {}).items():
+        for host_symbol in feature.get("host_kconfig", ()):
+            bare = host_symbol.removeprefix("CONFIG_")
+            if any(bare in line for line in lines[1:]):
+                notes.append(f"  host symbol {host_symbol}: feature {fname} is {feature.get('resolved')} "
+                             f"because {feature.get('reason')}")
+    accels = data.get("accelerators", [])
+    if any(a.removeprefix("CONFIG_") in line for a in ("CONFIG_KVM", "CONFIG_XEN", "CONFIG_HVF", "CONFIG_WHPX",
+                                                        "CONFIG_NVMM", "CONFIG_TCG") for line in lines[1:]):
+        notes.append(f"  accelerators of {target}: {' '.join(accels) or 'none'}")
+    return "\n".join(lines + notes) + "\n"

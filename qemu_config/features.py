@@ -197,7 +197,9 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
     if feature.only_on is not None and ctx.host.os not in feature.only_on:
         where = ", ".join(sorted(feature.only_on))
         if required and feature.option:
-            raise UserError(f"Feature {feature.name} cannot be enabled: it is only available on {where} hosts",
+            raise UserError(feature.unavailable
+                            or f"Feature {feature.name} cannot be enabled: it is only available on {where} hosts",
+                            f"this host is {ctx.host.os}; it is available on {where} hosts",
                             f"next: {_spell(feature.option, False)}")
         return off(f"only needed on {where} hosts; this host is {ctx.host.os}")
     for req in feature.requires:
@@ -229,6 +231,8 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
         reason = "; ".join(_success_reason(o, outcomes) for o in own)
     elif explicit:
         reason = f"{_spell(feature.option or feature.name, True)} was given"
+    elif feature.only_on is not None:
+        reason = f"available on {ctx.host.os} hosts"
     else:
         reason = "nothing rules it out" if state == "auto" else f"{state}"
     return FeatureDecision(feature.name, state, True, reason, feature.config_host, feature.host_kconfig,
@@ -269,3 +273,14 @@ def decide_boolean_options(values: Mapping[str, object], explicit: set[str] | fr
             "Use --disable-relocatable to remove this warning.",
         ]
     return tuple(decisions), warnings
+
+
+def host_kconfig(decisions: Sequence[FeatureDecision], host: HostMachine) -> tuple[str, ...]:
+    """The host symbols the device Kconfig sees (CONFIG_X=y), in declaration order."""
+    symbols: list[str] = []
+    for decision in decisions:
+        if decision.enabled:
+            symbols += [s for s in decision.host_kconfig if s not in symbols]
+    if host.os == "linux":
+        symbols.append("CONFIG_LINUX")
+    return tuple(symbols)

@@ -32,7 +32,8 @@ ENVIRONMENT: tuple[str, ...] = (
 # Arguments that ask for work a fingerprint cannot stand in for.
 NEVER_SHORTCUT = ("--no-cache", "--clear-cache", "--help", "-h", "--version", "-V")
 # Source-tree inputs: every file below these (relative to the source dir).
-SOURCE_INPUTS: tuple[str, ...] = ("configure", "meson_options.txt", "VERSION", "qemu_config", "templates", "configs")
+SOURCE_INPUTS: tuple[str, ...] = ("configure", "meson_options.txt", "VERSION", "Kconfig", "Kconfig.host",
+                                  "qemu_config", "templates", "configs", "core")
 
 
 def _stat(path: str) -> list[int] | None:

@@ -14,12 +14,13 @@ import platform
 from typing import TYPE_CHECKING, Sequence
 
 from .emit import OutputFile, Quoted, render_header, render_template
-from .rules import BOOLEAN_OPTIONS, FEATURES, OS_SYMBOLS
+from .rules import ACCELERATORS, BOOLEAN_OPTIONS, DISASSEMBLERS, FEATURES, GDB_ARCHES, OS_SYMBOLS, UNPOISONED
 from .summary import SummaryEntry, render_summary
 from .toolchain import RECORDED_ENVIRONMENT
 
 if TYPE_CHECKING:
     from .configure import Configuration
+    from .targets import ConfiguredTarget
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -30,6 +31,8 @@ def config_host_data(config: "Configuration") -> dict[str, object]:
     for symbol, oses in OS_SYMBOLS:
         data[symbol] = config.host.os in oses
     data[f"HOST_{config.host.host_arch.upper()}"] = 1
+    if "CONFIG_TCG" in config.targets.all_accelerators:
+        data["CONFIG_TCG"] = 1
     for symbol, path in config.dirs.symbols().items():
         data[symbol] = Quoted(path)
     data["CONFIG_QEMU_FIRMWAREPATH"] = "".join(f'"{p}", ' for p in config.dirs.firmware_list())
@@ -53,17 +56,6 @@ def config_host_data(config: "Configuration") -> dict[str, object]:
     return data
 
 
-def host_kconfig_symbols(config: "Configuration") -> list[str]:
-    """The host symbols the device Kconfig sees (CONFIG_X=y), in declaration order."""
-    symbols: list[str] = []
-    for decision in config.features:
-        if decision.enabled:
-            symbols += [s for s in decision.host_kconfig if s not in symbols]
-    if config.host.os == "linux":
-        symbols.append("CONFIG_LINUX")
-    return symbols
-
-
 def dependency_flags(config: "Configuration") -> list[tuple[str, str]]:
     """DEP_<NAME>_CFLAGS / _LIBS for every feature that is on, for meson.build to link with."""
     rows: list[tuple[str, str]] = []
@@ -84,6 +76,83 @@ def dependency_flags(config: "Configuration") -> list[tuple[str, str]]:
         rows.append((f"DEP_{key}_CFLAGS", " ".join(cflags)))
         rows.append((f"DEP_{key}_LIBS", " ".join(libs)))
     return rows
+
+
+def config_target(config: "Configuration", target: "ConfiguredTarget") -> dict[str, str]:
+    """QEMU's config_target for a softmmu target: the .mak keys, accelerators and defaults."""
+    definition = target.definition
+    arch = definition.arch
+    data: dict[str, str] = {"TARGET_NAME": arch, "CONFIG_SOFTMMU": "y", "CONFIG_SYSTEM_ONLY": "y"}
+    data.update(dict(definition.keys))
+    for sym in target.accelerators:
+        data[sym] = "y"
+    data.setdefault(f"TARGET_{arch.upper()}", "y")
+    data.setdefault("TARGET_BASE_ARCH", arch)
+    data.setdefault("TARGET_ABI_DIR", arch)
+    data.setdefault("TARGET_BIG_ENDIAN", "n")
+    for prefix, symbol in DISASSEMBLERS:
+        if config.host.host_arch.startswith(prefix) or data["TARGET_BASE_ARCH"].startswith(prefix):
+            data[symbol] = "y"
+    return data
+
+
+def config_target_header(data: dict[str, str]) -> str:
+    """<target>-config-target.h, converted the way QEMU's meson.build does."""
+    header: dict[str, object] = {}
+    for key, value in data.items():
+        if not key.startswith(("TARGET_", "CONFIG_")) or key in ("TARGET_XML_FILES", "TARGET_ABI_DIR"):
+            continue
+        if key == "TARGET_ARCH":
+            header[key] = value.upper()
+        elif key == "TARGET_BASE_ARCH":
+            header[f"TARGET_{value.upper()}"] = 1
+        elif key in ("TARGET_NAME", "CONFIG_QEMU_INTERP_PREFIX"):
+            header[key] = Quoted(value)
+        elif value == "y":
+            header[key] = 1
+        elif value == "n":
+            header[key] = 0
+        else:
+            header[key] = value
+    header["QEMU_ARCH"] = f"QEMU_ARCH_{data['TARGET_BASE_ARCH'].upper()}"
+    return render_header(header)  # type: ignore[arg-type]
+
+
+def gdb_supports(config: "Configuration", arch: str) -> bool:
+    return any(arch in GDB_ARCHES.get(name, ()) for name in config.gdb_arches)
+
+
+def config_poison(headers: Sequence[str]) -> str:
+    """config-poison.h: every symbol defined for some target, poisoned for target-independent code."""
+    names = set()
+    for text in headers:
+        for line in text.splitlines():
+            if line.startswith("#define ") and not any(u in line for u in UNPOISONED):
+                names.add(line.split()[1])
+    return "".join(f"#pragma GCC poison {name}\n" for name in sorted(names))
+
+
+def target_files(config: "Configuration") -> list[OutputFile]:
+    files: list[OutputFile] = []
+    headers: list[str] = []
+    devices = {d.target: d for d in config.devices}
+    for target in config.targets.configured:
+        data = config_target(config, target)
+        mak = "".join(f"{k}={v}\n" for k, v in data.items())
+        if config.gdb and gdb_supports(config, target.definition.arch):
+            mak += f"GDB={config.gdb}\n"
+        target_h = config_target_header(data)
+        solved = devices[target.name]
+        devices_h = render_header({sym: 1 for sym in solved.enabled})
+        headers += [target_h, devices_h]
+        files += [
+            OutputFile(f"{target.name}-config-target.mak", "# Automatically generated by configure - do not modify\n" + mak),
+            OutputFile(f"{target.name}-config-target.h", target_h),
+            OutputFile(f"{target.name}-config-devices.mak", "".join(f"{sym}=y\n" for sym in solved.enabled)),
+            OutputFile(f"{target.name}-config-devices.h", devices_h),
+        ]
+    files.append(OutputFile("config-poison.h", config_poison(headers)))
+    return files
 
 
 def config_host_keys(data: dict[str, object]) -> str:
@@ -144,9 +213,11 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
         s("Compilation", "CFLAGS", " ".join(tc.cflags)),
         s("Compilation", "LDFLAGS", " ".join(tc.ldflags)),
         s("Compilation", "Python extension", config.python_extension),
-        s("Targets and accelerators", "target list", " ".join(t.name for t in config.targets.targets)),
+        s("Targets and accelerators", "target list", " ".join(t.name for t in config.targets.configured)),
+        s("Targets and accelerators", "default devices", bool(config.values.get("default_devices", True))),
     ]
     by_option = {d.name: d for d in config.features}
+    accel_symbol = {a.feature: a.symbol for a in ACCELERATORS}
     for decl in BOOLEAN_OPTIONS:
         if decl.summary and decl.option in by_option:
             rows.append(s(decl.summary.section, decl.summary.key, by_option[decl.option].enabled))
@@ -154,8 +225,11 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
         decision = by_option.get(feature.name)
         if feature.summary is None or decision is None:
             continue
-        if feature.only_on is not None and config.host.os not in feature.only_on:
-            value: object = False
+        if feature.name in accel_symbol and feature.name != "xen":
+            # QEMU reports the accelerators some configured target got (config_all_accel).
+            value: object = accel_symbol[feature.name] in config.targets.all_accelerators
+        elif feature.only_on is not None and config.host.os not in feature.only_on:
+            value = False
         elif decision.enabled and feature.summary_shows == "version" and decision.version:
             value = f"YES {decision.version}"
         elif decision.enabled and feature.summary_shows == "objc-compiler":
@@ -194,14 +268,20 @@ def report(config: "Configuration") -> str:
         "version": config.version,
         "host": {"os": config.host.os, "cpu": config.host.cpu, "cpu_family": config.host.cpu_family,
                  "endian": config.host.endian, "cross": config.toolchain.cross},
-        "targets": [t.name for t in config.targets.targets],
+        "source_dir": str(config.env.source_dir),
+        "targets": {d.target: {"accelerators": list(next(t.accelerators for t in config.targets.configured
+                                                          if t.name == d.target)),
+                               "mode": d.mode, "device_file": d.device_file,
+                               "externals": [[k, v] for k, v in d.externals], "devices": list(d.enabled)}
+                    for d in config.devices},
+        "dropped_targets": {t.name: t.reason for t in config.targets.dropped},
         "features": {d.name: {"requested": d.requested, "resolved": "enabled" if d.enabled else "disabled",
                               "value": d.value, "version": d.version,
                               "reason": d.reason, "symbols": list(d.symbols), "host_kconfig": list(d.host_kconfig),
                               "probes": [{"probe": o.probe.describe(), "ok": o.ok, "status": o.status,
                                           "detail": o.detail, "version": o.version} for o in d.probes]}
                      for d in config.features},
-        "host_kconfig": host_kconfig_symbols(config),
+        "host_kconfig": list(config.host_kconfig),
         "warning_flags": list(config.warning_flags),
         "gdb": {"path": config.gdb, "arches": list(config.gdb_arches)},
         "warnings": list(config.warnings),
@@ -209,12 +289,24 @@ def report(config: "Configuration") -> str:
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
+def reconfigure_inputs(config: "Configuration") -> list[str]:
+    """Source files whose change makes `make` re-run configure: the option table, target and device files,
+    and every Kconfig file a target's solve read."""
+    src = config.env.source_dir
+    paths = [src / p for p in ("configure", "meson_options.txt", "VERSION")]
+    paths += sorted((src / "configs" / "targets").glob("*.mak"))
+    files = [str(p) for p in paths]
+    for solved in config.devices:
+        files += [f for f in solved.files_read if f not in files]
+    return files
+
+
 def build_outputs(config: "Configuration", argv: Sequence[str]) -> list[OutputFile]:
     from . import __version__ as engine_version
 
     env = config.env
     host_data = config_host_data(config)
-    targets = [t.name for t in config.targets.targets]
+    targets = [t.name for t in config.targets.configured]
     meson_program = " ".join(env.meson)
     files = [
         OutputFile("config-host.h", render_header(host_data)),
@@ -223,12 +315,13 @@ def build_outputs(config: "Configuration", argv: Sequence[str]) -> list[OutputFi
             "config-host.mak.j2", src_path=str(env.source_dir), target_dirs=targets,
             gdb=config.gdb, python=env.python, meson=meson_program, ninja=env.ninja,
             exesuf=config.host.exe_suffix, default_targets=config.targets.default_targets)),
+        *target_files(config),
         OutputFile("qemu-config-build.mak", render_template(
             "qemu-config-build.mak.j2", engine_version=engine_version, host=config.host,
             cross=config.toolchain.cross, python_extension=config.python_extension,
             softmmu_targets=[t for t in targets if t.endswith("-softmmu")],
             warning_flags=list(config.warning_flags), dependencies=dependency_flags(config))),
-        OutputFile("host-kconfig.mak", "".join(f"{sym}=y\n" for sym in host_kconfig_symbols(config))),
+        OutputFile("host-kconfig.mak", "".join(f"{sym}=y\n" for sym in list(config.host_kconfig))),
         *machine_files(config),
         OutputFile("config.status", render_template(
             "config.status.j2",
@@ -237,7 +330,7 @@ def build_outputs(config: "Configuration", argv: Sequence[str]) -> list[OutputFi
         OutputFile("Makefile", render_template(
             "Makefile.j2", src_path=str(env.source_dir), python=env.python, meson=meson_program,
             ninja=env.ninja,
-            reconfigure_inputs=[str(env.source_dir / p) for p in ("configure", "meson_options.txt", "VERSION")])),
+            reconfigure_inputs=reconfigure_inputs(config))),
         OutputFile(".qemu-config-stamp", "configure inputs stamp: make re-runs config.status when this is older\n"),
         OutputFile("qemu-config-summary.txt", render_config_summary(config)),
         OutputFile("qemu-config-report.json", report(config)),

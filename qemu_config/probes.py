@@ -66,6 +66,16 @@ class FunctionProbe:
 
 
 @dataclass(frozen=True)
+class HeaderProbe:
+    """meson's cc.has_header(header)."""
+
+    header: str
+
+    def describe(self) -> str:
+        return f"has_header {self.header}"
+
+
+@dataclass(frozen=True)
 class LibraryProbe:
     """meson's cc.find_library(name), optionally followed by a link test using it."""
 
@@ -110,7 +120,8 @@ class GdbProbe:
         return "gdb " + " | ".join(self.candidates)
 
 
-Probe = Union[PkgConfigProbe, LinkProbe, FunctionProbe, LibraryProbe, ProgramProbe, FlagsProbe, GdbProbe]
+Probe = Union[PkgConfigProbe, LinkProbe, FunctionProbe, HeaderProbe, LibraryProbe, ProgramProbe, FlagsProbe,
+              GdbProbe]
 
 
 @dataclass(frozen=True)
@@ -277,6 +288,10 @@ class ProbeRunner:
             res = tc_mod.HasFunction(probe.name, probe.prefix).run(tc, workdir)
             return ProbeOutcome(probe, res.ok, "found" if res.ok else "missing",
                                 f"{probe.name} {'found' if res.ok else 'not found'}", log=res.log)
+        if isinstance(probe, HeaderProbe):
+            res = tc_mod.HasHeader(probe.header).run(tc, workdir)
+            return ProbeOutcome(probe, res.ok, "found" if res.ok else "missing",
+                                f"{probe.header} {'found' if res.ok else 'not found'}", log=res.log)
         if isinstance(probe, LibraryProbe):
             res = tc_mod.FindLibrary(probe.library).run(tc, workdir)
             if not res.ok:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Union
 
 from .host import BSD_OSES
-from .probes import FlagsProbe, FunctionProbe, LibraryProbe, LinkProbe, PkgConfigProbe, ProgramProbe
+from .probes import FlagsProbe, FunctionProbe, HeaderProbe, LibraryProbe, LinkProbe, PkgConfigProbe, ProgramProbe
 
 
 @dataclass(frozen=True)
@@ -140,9 +140,10 @@ class Feature:
 
     name: str
     option: str | None
-    probes: tuple[Union[PkgConfigProbe, LinkProbe, FunctionProbe, LibraryProbe, ProgramProbe], ...] = ()
+    probes: tuple[Union[PkgConfigProbe, LinkProbe, FunctionProbe, HeaderProbe, LibraryProbe, ProgramProbe], ...] = ()
     requires: tuple[Requirement, ...] = ()
     only_on: frozenset[str] | None = None
+    unavailable: str | None = None                # error when asked for on a host outside only_on
     config_host: tuple[str, ...] = ()
     host_kconfig: tuple[str, ...] = ()
     version_major_symbol: str | None = None      # e.g. VIRGL_VERSION_MAJOR, from the first pkg-config probe
@@ -206,7 +207,62 @@ int main(void)
 
 DLLTOOL = ProgramProbe(("dlltool",), prefixed=True)
 
+HVF_TEST = """\
+#include <Hypervisor/hv.h>
+
+int main(void)
+{
+    return hv_vm_create(0) != HV_SUCCESS;
+}
+"""
+
+XEN_LIBRARIES: tuple[PkgConfigProbe, ...] = tuple(
+    PkgConfigProbe(name) for name in ("xencontrol", "xenstore", "xenforeignmemory", "xengnttab", "xenevtchn",
+                                      "xendevicemodel"))
+
 FEATURES: tuple[Feature, ...] = (
+    # Accelerators first: targets and the device Kconfig depend on them.
+    Feature(
+        "kvm", "kvm", only_on=frozenset({"linux"}), unavailable="KVM not available on this platform",
+        summary=SummaryRow("Targets and accelerators", "KVM support"),
+    ),
+    Feature(
+        "whpx", "whpx", only_on=frozenset({"windows"}), unavailable="WHPX not available on this platform",
+        probes=(HeaderProbe("winhvplatform.h"), HeaderProbe("winhvemulation.h")),
+        summary=SummaryRow("Targets and accelerators", "WHPX support"),
+        remedy="install a Windows SDK (or mingw-w64 headers) with winhvplatform.h",
+    ),
+    Feature(
+        "hvf", "hvf", only_on=frozenset({"darwin"}), unavailable="HVF not available on this platform",
+        probes=(LinkProbe("Hypervisor framework", HVF_TEST, link_args=("-framework", "Hypervisor")),),
+        summary=SummaryRow("Targets and accelerators", "HVF support"),
+        remedy="install Xcode's command line tools (the Hypervisor framework)",
+    ),
+    Feature(
+        "nvmm", "nvmm", only_on=frozenset({"netbsd"}), unavailable="NVMM not available on this platform",
+        probes=(LibraryProbe("nvmm"),),
+        summary=SummaryRow("Targets and accelerators", "NVMM support"),
+        remedy="NVMM ships with NetBSD >= 9: check that libnvmm is installed",
+    ),
+    Feature(
+        "tcg", "tcg",
+        summary=SummaryRow("Targets and accelerators", "TCG support"),
+        config_host=(),
+    ),
+    Feature(
+        "xen", "xen",
+        probes=XEN_LIBRARIES,
+        summary=SummaryRow("Targets and accelerators", "Xen support"), summary_shows="version",
+        debian_packages=("libxen-dev",),
+        failure="could not find the Xen libraries",
+    ),
+    Feature(
+        "vhost_user", "vhost_user",
+        only_on=frozenset({"linux"}), unavailable="vhost-user is only available on Linux hosts",
+        config_host=("CONFIG_VHOST_USER",), host_kconfig=("CONFIG_VHOST_USER",),
+        summary=SummaryRow("Configurable features", "vhost-user support"),
+        note="No probe: the protocol needs only what every Linux host has (eventfd, unix sockets).",
+    ),
     Feature(
         "pixman", "pixman",
         probes=(PkgConfigProbe("pixman-1", (">=0.21.8",)),),
@@ -327,3 +383,54 @@ WARNING_FLAGS_PROBE = FlagsProbe(WARNING_FLAGS)
 # gdb, for the per-target GDB= variable: the first of these on PATH unless --gdb is given.
 GDB_PROGRAMS: tuple[str, ...] = ("gdb-multiarch", "gdb")
 GDB_MINIMUM_VERSION = "9.1"
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """An accelerator: the feature that makes it available, its symbol, and the targets it serves."""
+
+    feature: str
+    symbol: str
+    targets_by_cpu: Mapping[str, tuple[str, ...]] | None   # host cpu family -> targets; None: every target
+
+
+_X86 = ("i386-softmmu", "x86_64-softmmu")
+
+# QEMU's order (meson.build's accelerators list) and accelerator_targets table.
+ACCELERATORS: tuple[Accelerator, ...] = (
+    Accelerator("kvm", "CONFIG_KVM", {
+        "x86_64": _X86, "aarch64": ("aarch64-softmmu",), "s390x": ("s390x-softmmu",),
+        "ppc64": ("ppc-softmmu", "ppc64-softmmu"), "riscv64": ("riscv64-softmmu",),
+        "mips64": ("mips-softmmu", "mipsel-softmmu", "mips64-softmmu", "mips64el-softmmu"),
+        "loongarch64": ("loongarch64-softmmu",),
+    }),
+    Accelerator("whpx", "CONFIG_WHPX", {"x86_64": _X86, "aarch64": ("aarch64-softmmu",)}),
+    Accelerator("hvf", "CONFIG_HVF", {"x86_64": ("x86_64-softmmu",), "aarch64": ("aarch64-softmmu",)}),
+    Accelerator("nvmm", "CONFIG_NVMM", {"x86_64": _X86}),
+    Accelerator("tcg", "CONFIG_TCG", None),
+    # Xen: qemu-system-aarch64 only on an Arm host; i386/x86_64 on x86 and Arm hosts.
+    Accelerator("xen", "CONFIG_XEN", {"x86_64": _X86, "aarch64": _X86 + ("aarch64-softmmu",)}),
+)
+
+# Disassemblers: CONFIG_<NAME>_DIS when the host arch or the target's base arch starts with the key.
+DISASSEMBLERS: tuple[tuple[str, str], ...] = (
+    ("alpha", "CONFIG_ALPHA_DIS"), ("avr", "CONFIG_AVR_DIS"), ("hexagon", "CONFIG_HEXAGON_DIS"),
+    ("hppa", "CONFIG_HPPA_DIS"), ("i386", "CONFIG_I386_DIS"), ("x86_64", "CONFIG_I386_DIS"),
+    ("loongarch", "CONFIG_LOONGARCH_DIS"), ("m68k", "CONFIG_M68K_DIS"), ("microblaze", "CONFIG_MICROBLAZE_DIS"),
+    ("mips", "CONFIG_MIPS_DIS"), ("or1k", "CONFIG_OPENRISC_DIS"), ("ppc", "CONFIG_PPC_DIS"),
+    ("riscv", "CONFIG_RISCV_DIS"), ("rx", "CONFIG_RX_DIS"), ("s390", "CONFIG_S390_DIS"),
+    ("sh4", "CONFIG_SH4_DIS"), ("sparc", "CONFIG_SPARC_DIS"), ("xtensa", "CONFIG_XTENSA_DIS"),
+)
+
+# gdb's architecture names -> the TARGET_ARCH values they debug.
+GDB_ARCHES: Mapping[str, tuple[str, ...]] = {
+    "i386": ("i386",), "i386:x86-64": ("x86_64",), "aarch64": ("aarch64",), "arm": ("arm",),
+    "riscv:rv64": ("riscv64",), "riscv:rv32": ("riscv32",), "s390:64-bit": ("s390x",),
+    "powerpc:common64": ("ppc64",), "powerpc:common": ("ppc",), "mips": ("mips", "mipsel"),
+    "mips:isa64": ("mips64", "mips64el"), "loongarch64": ("loongarch64",),
+}
+
+# Symbols config-poison.h never poisons (code compiled once for all targets may test them).
+UNPOISONED: tuple[str, ...] = ("CONFIG_TCG", "CONFIG_USER_ONLY", "CONFIG_SOFTMMU",
+                               "TARGET_NOT_USING_LEGACY_LDST_PHYS_API",
+                               "TARGET_NOT_USING_LEGACY_NATIVE_ENDIAN_API")

@@ -1,9 +1,13 @@
-"""Targets: which emulator binaries are configured.
+"""Targets and accelerators: which emulator binaries are configured, and with what.
 
 Owns ``configs/targets/*.mak`` (read with meson's keyval rules), the default
-target list, and ``--target-list`` / ``--target-list-exclude`` (exact names:
-QEMU's substring match on the exclude list is a bug not copied).
-Accelerator assignment builds on this module.
+target list, ``--target-list`` / ``--target-list-exclude`` (exact names:
+QEMU's substring match on the exclude list is a bug not copied), and QEMU's
+per-target accelerator assignment: which accelerators are available (the
+feature decisions) and which targets each serves on this host CPU
+(rules.ACCELERATORS), targets dropped or refused when no accelerator serves
+them or when they need libfdt and it is off.  Pure: decisions in, frozen
+results out.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .errors import UserError
+from .host import HostMachine
+from .rules import ACCELERATORS, Accelerator
 
 
 def read_keyval(path: Path) -> dict[str, str]:
@@ -37,6 +43,18 @@ class TargetDefinition:
         return dict(self.keys)["TARGET_ARCH"]
 
     @property
+    def base_arch(self) -> str:
+        return dict(self.keys).get("TARGET_BASE_ARCH", self.arch)
+
+    @property
+    def big_endian(self) -> bool:
+        return dict(self.keys).get("TARGET_BIG_ENDIAN", "n") == "y"
+
+    @property
+    def needs_fdt(self) -> bool:
+        return dict(self.keys).get("TARGET_NEED_FDT", "n") == "y"
+
+    @property
     def kind(self) -> str:
         return self.name.split("-", 1)[1]
 
@@ -45,6 +63,35 @@ class TargetDefinition:
 class TargetSelection:
     targets: tuple[TargetDefinition, ...]
     default_targets: bool   # --target-list was not given
+
+
+@dataclass(frozen=True)
+class ConfiguredTarget:
+    """A target that will be built, with the accelerators it gets."""
+
+    definition: TargetDefinition
+    accelerators: tuple[str, ...]      # CONFIG_KVM, CONFIG_TCG, ... in QEMU's order
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+
+@dataclass(frozen=True)
+class DroppedTarget:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    """The outcome of accelerator assignment."""
+
+    configured: tuple[ConfiguredTarget, ...]
+    dropped: tuple[DroppedTarget, ...]
+    all_accelerators: tuple[str, ...]  # config_all_accel: every accelerator some target got
+    warnings: tuple[str, ...]
+    default_targets: bool
 
 
 def available_targets(source_dir: Path) -> tuple[TargetDefinition, ...]:
@@ -75,3 +122,50 @@ def select_targets(available: Sequence[TargetDefinition], target_list: Sequence[
         if by_name[name] not in chosen:
             chosen.append(by_name[name])
     return TargetSelection(tuple(chosen), False)
+
+
+def serves(accel: Accelerator, target: str, host: HostMachine) -> bool:
+    if accel.targets_by_cpu is None:
+        return True
+    return target in accel.targets_by_cpu.get(host.cpu_family, ())
+
+
+def assign_accelerators(selection: TargetSelection, available_accels: Sequence[str], host: HostMachine,
+                        fdt_available: bool,
+                        accelerators: Sequence[Accelerator] = ACCELERATORS) -> TargetPlan:
+    """QEMU's per-target loop: accelerators per target, then drop (default list) or refuse (explicit list)."""
+    configured: list[ConfiguredTarget] = []
+    dropped: list[DroppedTarget] = []
+    warnings: list[str] = []
+    need_fdt: list[str] = []
+    all_accels: list[str] = []
+    usable = [a for a in accelerators if a.feature in available_accels]
+    for target in selection.targets:
+        accels = tuple(a.symbol for a in usable if serves(a, target.name, host))
+        if not accels:
+            if not selection.default_targets:
+                names = ", ".join(a.symbol.removeprefix("CONFIG_") for a in accelerators
+                                  if serves(a, target.name, host)) or "none"
+                raise UserError(f"No accelerator available for target {target.name}",
+                                f"accelerators that could serve it on this {host.cpu_family} {host.os} host: "
+                                f"{names}; TCG serves every target unless --disable-tcg was given",
+                                "next: drop the target from --target-list, or enable an accelerator for it")
+            dropped.append(DroppedTarget(target.name, "no accelerator available for it"))
+            continue
+        if target.needs_fdt and not fdt_available:
+            if selection.default_targets:
+                warnings.append(f"Disabling {target.name} due to missing libfdt")
+                dropped.append(DroppedTarget(target.name, "needs libfdt, which is off"))
+            else:
+                need_fdt.append(target.name)
+            continue
+        for sym in accels:
+            if sym not in all_accels:
+                all_accels.append(sym)
+        configured.append(ConfiguredTarget(target, accels))
+    if need_fdt:
+        raise UserError(f"fdt disabled but required by targets {', '.join(need_fdt)}",
+                        "next: install libfdt-dev (Debian) and use --enable-fdt, or leave those targets out")
+    order = [a.symbol for a in accelerators]
+    return TargetPlan(tuple(configured), tuple(dropped), tuple(sorted(all_accels, key=order.index)),
+                      tuple(warnings), selection.default_targets)

@@ -105,6 +105,8 @@ static struct PyModuleDef core_module = {
     .m_methods = core_methods,
 };
 
+PyMODINIT_FUNC PyInit_qemu_core(void);
+
 PyMODINIT_FUNC PyInit_qemu_core(void)
 {
     PyObject *module = PyModule_Create(&core_module);
