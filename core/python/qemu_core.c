@@ -14,6 +14,8 @@
 
 #include "qemu/osdep.h"
 #include "qemu/build-config.h"
+#include "hw/qdev.h"
+#include "hw/hyperv/hv-balloon.h"
 
 #ifndef QEMU_CORE_TARGETS
 #define QEMU_CORE_TARGETS ""
@@ -91,7 +93,34 @@ static PyObject *core_build_config(PyObject *self, PyObject *unused)
     return dict;
 }
 
+static PyObject *core_devices(PyObject *self, PyObject *unused)
+{
+    size_t count;
+    const DeviceModel *const *models = qdev_models(&count);
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list && i < count; i++) {
+        PyObject *item = Py_BuildValue("(sss)", models[i]->name, models[i]->bus, models[i]->desc);
+        if (!item || PyList_Append(list, item) < 0) {
+            Py_XDECREF(item);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(item);
+    }
+    return list;
+}
+
+static PyObject *core_hv_balloon(PyObject *self, PyObject *unused)
+{
+    return PyUnicode_FromString(hv_balloon_implementation());
+}
+
 static PyMethodDef core_methods[] = {
+    { "devices", core_devices, METH_NOARGS,
+      "devices() -> [(name, bus, description)]: the device models compiled into this extension "
+      "(the union of the configured targets' selections)." },
+    { "hv_balloon", core_hv_balloon, METH_NOARGS,
+      "hv_balloon() -> str: which hv-balloon implementation was compiled in (the real one or the stub)." },
     { "build_config", core_build_config, METH_NOARGS,
       "build_config() -> dict: every key of config-host.h as compiled into this build." },
     { NULL, NULL, 0, NULL },

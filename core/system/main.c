@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/build-config.h"
+#include "hw/qdev.h"
 
 #ifndef QEMU_TARGET_NAME
 #error "QEMU_TARGET_NAME must name the target (set by meson.build)"
@@ -37,12 +38,24 @@ static void print_build_config(void)
     }
 }
 
+static void print_devices(void)
+{
+    size_t count;
+    const DeviceModel *const *models = qdev_models(&count);
+
+    printf("Device models compiled into qemu-system-%s:\n", QEMU_TARGET_NAME);
+    for (size_t i = 0; i < count; i++) {
+        printf("name \"%s\", bus %s, desc \"%s\"\n", models[i]->name, models[i]->bus, models[i]->desc);
+    }
+}
+
 static void print_usage(FILE *out, const char *argv0)
 {
     fprintf(out,
-            "usage: %s [--version] [--build-config]\n"
+            "usage: %s [--version] [--build-config] [-device help]\n"
             "  --version       print the version\n"
-            "  --build-config  print the configuration this binary was built with\n",
+            "  --build-config  print the configuration this binary was built with\n"
+            "  -device help    list the device models compiled in\n",
             argv0);
 }
 
@@ -54,6 +67,10 @@ int main(int argc, char **argv)
     }
     if (argc == 2 && !strcmp(argv[1], "--build-config")) {
         print_build_config();
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "-device") && !strcmp(argv[2], "help")) {
+        print_devices();
         return 0;
     }
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {

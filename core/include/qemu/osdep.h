@@ -17,6 +17,13 @@
 #endif
 
 #include "config-host.h"
+#ifdef COMPILING_PER_TARGET
+/* Code compiled once per target sees that target's configuration... */
+#include CONFIG_TARGET
+#else
+/* ...and code compiled once for all targets may not test any of it. */
+#include "config-poison.h"
+#endif
 #include "qemu/compiler.h"
 
 #include <errno.h>
