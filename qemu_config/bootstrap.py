@@ -35,7 +35,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(f"meson=={MESON_VERSION}", "mesonbuild", MESON_VERSION),
     Requirement("jinja2>=3.0", "jinja2"),
     Requirement("packaging>=21", "packaging"),
-)
+) + ((Requirement("tomli>=1.1", "tomli"),) if sys.version_info < (3, 11) else ())
 
 
 def installed_meson_version() -> str | None:

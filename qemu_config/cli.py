@@ -81,7 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-C", dest="build_dir", default=".", help="the build directory (default: the current one)")
     exp.add_argument("--target", help="explain a device Kconfig symbol (CONFIG_X) of this target")
     exp.set_defaults(handler=_explain)
+    src = sub.add_parser("sources", help="list the files that compile, or why one does",
+                         description="List the source files the sourcesets selected in the last configure.")
+    which = src.add_mutually_exclusive_group(required=True)
+    which.add_argument("--target", help="the files linked into this target's binary")
+    which.add_argument("--all", action="store_true", help="every list: util, system, extension, each target")
+    src.add_argument("--why", metavar="FILE", help="print the rule and condition that put FILE in the list")
+    src.add_argument("-C", dest="build_dir", default=".", help="the build directory (default: the current one)")
+    src.set_defaults(handler=_sources)
     return parser
+
+
+def _sources(args: argparse.Namespace) -> int:
+    from .explain import list_sources
+
+    sys.stdout.write(list_sources(Path(args.build_dir), args.target, args.why))
+    return 0
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -35,8 +35,9 @@ from .host import HostMachine, compiler_macros, host_from_macros
 from .installdirs import InstallDirs, resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import TargetDevices, solve_devices
+from .sources import SourcePlan, plan_sources
 from .rules import ACCELERATORS
-from .targets import TargetPlan, assign_accelerators, available_targets, select_targets
+from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
 from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, compiler_identity, select_toolchain
 
 
@@ -64,6 +65,7 @@ class Configuration:
     targets: TargetPlan                       # the configured targets, their accelerators, what was dropped
     devices: tuple[TargetDevices, ...]        # the device Kconfig solved per configured target
     host_kconfig: tuple[str, ...]             # host symbols passed to the device Kconfig
+    sources: SourcePlan                       # what compiles, common and per target, and why
     dirs: InstallDirs
     features: tuple[FeatureDecision, ...]
     warnings: tuple[str, ...]
@@ -150,12 +152,19 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols,
                             default_devices=bool(values.get("default_devices", True)),
                             devices=dict(request.devices))
+    solved = {d.target: d for d in devices}
+    target_configs = []
+    for target in plan.configured:
+        config = config_target(target, host)
+        config.update({sym: "y" for sym in solved[target.name].enabled})
+        target_configs.append((target.name, config["TARGET_BASE_ARCH"], config))
+    sources = plan_sources(env.source_dir, {d.name: d.enabled for d in features}, target_configs)
     flags = outcomes[WARNING_FLAGS_PROBE]
     gdb, gdb_arches = _usable_gdb(outcomes[gdb_probe], warnings, explicit=bool(gdb_option))
     python_extension = not toolchain.cross
     return Configuration(
         env=env, request=request, values=values, host=host, toolchain=toolchain, targets=plan,
-        devices=devices, host_kconfig=kconfig_symbols,
+        devices=devices, host_kconfig=kconfig_symbols, sources=sources,
         dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
         python_extension=python_extension, version=_read_version(env.source_dir),
         project_options=frozenset(o.name for o in table.options),

@@ -103,3 +103,30 @@ def explain_device_symbol(build_dir: Path, symbol: str, target: str) -> str:
                                                         "CONFIG_NVMM", "CONFIG_TCG") for line in lines[1:]):
         notes.append(f"  accelerators of {target}: {' '.join(accels) or 'none'}")
     return "\n".join(lines + notes) + "\n"
+
+
+def list_sources(build_dir: Path, target: str | None, why: str | None) -> str:
+    """``qemu-config sources``: the files that compile (for one target, or all lists), or why one does."""
+    report = load_report(build_dir)
+    lists: Mapping[str, Mapping[str, str]] = report.get("sources", {})
+    if target is not None and target not in lists:
+        raise UserError(f"{target} is not a configured target of {build_dir}",
+                        "configured targets: " + " ".join(k for k in lists if k.endswith("-softmmu")))
+    chosen = {target: lists[target]} if target else dict(lists)
+    if why is not None:
+        wanted = why.strip().lstrip("./")
+        for name, files in chosen.items():
+            for path, reason in files.items():
+                if path == wanted or path.endswith("/" + wanted):
+                    return f"{path} ({name}): {reason}\n"
+        every = sorted({p for files in chosen.values() for p in files})
+        close = difflib.get_close_matches(wanted, every, n=1)
+        raise UserError(f"{why} does not compile" + (f" for {target}" if target else ""),
+                        *([f"Did you mean {close[0]}?"] if close else []),
+                        "list what does: qemu-config sources" + (f" --target {target}" if target else " --all"))
+    out = []
+    for name, files in chosen.items():
+        if not target:
+            out.append(f"{name}:")
+        out += [("  " if not target else "") + path for path in files]
+    return "\n".join(out) + "\n"

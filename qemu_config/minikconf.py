@@ -29,7 +29,8 @@ import os
 import sys
 from typing import Mapping, Sequence, TextIO
 
-from qemu_config.kconfig import ExternalAssignment, KconfigError, KconfigUsageError, parse_kconfig
+from qemu_config.kconfig import (ExternalAssignment, KconfigContradictionError, KconfigError, KconfigUsageError,
+                                 parse_kconfig)
 
 USAGE = ("usage: {prog} [--defconfig|--allnoconfig|--allyesconfig|--randconfig[=SEED]]"
          " OUTPUT DEPFILE [FILE|CONFIG_NAME=y|n]...")
@@ -93,6 +94,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     err = stderr or sys.stderr
     try:
         return run(list(sys.argv if argv is None else argv), out, err, os.environ if environ is None else environ)
+    except KconfigContradictionError as exc:
+        # QEMU's minikconf prints this header on stdout: keep stdout identical for scripts that read it.
+        out.write(f"The following clauses were found for {exc.symbol}\n")
+        out.flush()
+        return exc.report(err)
     except KconfigError as exc:
         return exc.report(err)
     except KeyboardInterrupt:

@@ -14,7 +14,8 @@ import platform
 from typing import TYPE_CHECKING, Sequence
 
 from .emit import OutputFile, Quoted, render_header, render_template
-from .rules import ACCELERATORS, BOOLEAN_OPTIONS, DISASSEMBLERS, FEATURES, GDB_ARCHES, OS_SYMBOLS, UNPOISONED
+from .rules import ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMBOLS, UNPOISONED
+from .targets import config_target
 from .summary import SummaryEntry, render_summary
 from .toolchain import RECORDED_ENVIRONMENT
 
@@ -57,43 +58,20 @@ def config_host_data(config: "Configuration") -> dict[str, object]:
 
 
 def dependency_flags(config: "Configuration") -> list[tuple[str, str]]:
-    """DEP_<NAME>_CFLAGS / _LIBS for every feature that is on, for meson.build to link with."""
-    rows: list[tuple[str, str]] = []
+    """DEP_<NAME>_CFLAGS / _LIBS for every feature (empty when it is off), for meson.build to link with,
+    and DEPENDENCIES listing their names."""
+    rows: list[tuple[str, str]] = [("DEPENDENCIES", " ".join(d.name for d in config.features))]
     for decision in config.features:
-        if not decision.enabled or not decision.probes:
-            continue
         cflags: list[str] = []
         libs: list[str] = []
-        for outcome in decision.probes:
-            for used in getattr(outcome.probe, "uses", ()):
-                dep = next((o for o in config.probes if o.probe == used), None)
-                if dep:
-                    cflags += [f for f in dep.cflags if f not in cflags]
-                    libs += [f for f in dep.libs if f not in libs]
-            cflags += [f for f in outcome.cflags if f not in cflags]
-            libs += [f for f in outcome.libs if f not in libs]
+        if decision.enabled:
+            for outcome in decision.probes:
+                cflags += [f for f in outcome.cflags if f not in cflags]
+                libs += [f for f in outcome.libs if f not in libs]
         key = decision.name.upper()
         rows.append((f"DEP_{key}_CFLAGS", " ".join(cflags)))
         rows.append((f"DEP_{key}_LIBS", " ".join(libs)))
     return rows
-
-
-def config_target(config: "Configuration", target: "ConfiguredTarget") -> dict[str, str]:
-    """QEMU's config_target for a softmmu target: the .mak keys, accelerators and defaults."""
-    definition = target.definition
-    arch = definition.arch
-    data: dict[str, str] = {"TARGET_NAME": arch, "CONFIG_SOFTMMU": "y", "CONFIG_SYSTEM_ONLY": "y"}
-    data.update(dict(definition.keys))
-    for sym in target.accelerators:
-        data[sym] = "y"
-    data.setdefault(f"TARGET_{arch.upper()}", "y")
-    data.setdefault("TARGET_BASE_ARCH", arch)
-    data.setdefault("TARGET_ABI_DIR", arch)
-    data.setdefault("TARGET_BIG_ENDIAN", "n")
-    for prefix, symbol in DISASSEMBLERS:
-        if config.host.host_arch.startswith(prefix) or data["TARGET_BASE_ARCH"].startswith(prefix):
-            data[symbol] = "y"
-    return data
 
 
 def config_target_header(data: dict[str, str]) -> str:
@@ -137,7 +115,7 @@ def target_files(config: "Configuration") -> list[OutputFile]:
     headers: list[str] = []
     devices = {d.target: d for d in config.devices}
     for target in config.targets.configured:
-        data = config_target(config, target)
+        data = config_target(target, config.host)
         mak = "".join(f"{k}={v}\n" for k, v in data.items())
         if config.gdb and gdb_supports(config, target.definition.arch):
             mak += f"GDB={config.gdb}\n"
@@ -275,6 +253,12 @@ def report(config: "Configuration") -> str:
                                "externals": [[k, v] for k, v in d.externals], "devices": list(d.enabled)}
                     for d in config.devices},
         "dropped_targets": {t.name: t.reason for t in config.targets.dropped},
+        "sources": {
+            "util": dict(config.sources.util.reasons),
+            "system (all_sources)": dict(config.sources.system.reasons),
+            "extension": dict(config.sources.extension.reasons),
+            **{t.target: {**dict(t.common.reasons), **dict(t.specific.reasons)} for t in config.sources.targets},
+        },
         "features": {d.name: {"requested": d.requested, "resolved": "enabled" if d.enabled else "disabled",
                               "value": d.value, "version": d.version,
                               "reason": d.reason, "symbols": list(d.symbols), "host_kconfig": list(d.host_kconfig),
@@ -287,6 +271,24 @@ def report(config: "Configuration") -> str:
         "warnings": list(config.warnings),
     }
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def source_lists(config: "Configuration") -> list[tuple[str, str]]:
+    """The file and dependency lists meson.build compiles, from the sourcesets."""
+    plan = config.sources
+    rows = [
+        ("UTIL_SOURCES", plan.util.files), ("UTIL_DEPS", plan.util.dependencies),
+        ("SYSTEM_SOURCES", plan.system.files), ("SYSTEM_DEPS", plan.system.dependencies),
+        ("EXTENSION_SOURCES", plan.extension.files), ("EXTENSION_DEPS", plan.extension.dependencies),
+    ]
+    for target in plan.targets:
+        rows += [
+            (f"TARGET_{target.target}_COMMON", target.common.files),
+            (f"TARGET_{target.target}_SPECIFIC", target.specific.files),
+            (f"TARGET_{target.target}_DEPS", tuple(dict.fromkeys(target.common.dependencies
+                                                               + target.specific.dependencies))),
+        ]
+    return [(key, " ".join(values)) for key, values in rows]
 
 
 def reconfigure_inputs(config: "Configuration") -> list[str]:
@@ -320,7 +322,8 @@ def build_outputs(config: "Configuration", argv: Sequence[str]) -> list[OutputFi
             "qemu-config-build.mak.j2", engine_version=engine_version, host=config.host,
             cross=config.toolchain.cross, python_extension=config.python_extension,
             softmmu_targets=[t for t in targets if t.endswith("-softmmu")],
-            warning_flags=list(config.warning_flags), dependencies=dependency_flags(config))),
+            warning_flags=list(config.warning_flags), dependencies=dependency_flags(config),
+            lists=source_lists(config))),
         OutputFile("host-kconfig.mak", "".join(f"{sym}=y\n" for sym in list(config.host_kconfig))),
         *machine_files(config),
         OutputFile("config.status", render_template(

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 
 from .errors import UserError
 from .host import HostMachine
-from .rules import ACCELERATORS, Accelerator
+from .rules import ACCELERATORS, DISASSEMBLERS, Accelerator
 
 
 def read_keyval(path: Path) -> dict[str, str]:
@@ -169,3 +169,21 @@ def assign_accelerators(selection: TargetSelection, available_accels: Sequence[s
     order = [a.symbol for a in accelerators]
     return TargetPlan(tuple(configured), tuple(dropped), tuple(sorted(all_accels, key=order.index)),
                       tuple(warnings), selection.default_targets)
+
+
+def config_target(target: ConfiguredTarget, host: HostMachine) -> dict[str, str]:
+    """QEMU's config_target for a softmmu target: the .mak keys, its accelerators and the defaults."""
+    definition = target.definition
+    arch = definition.arch
+    data: dict[str, str] = {"TARGET_NAME": arch, "CONFIG_SOFTMMU": "y", "CONFIG_SYSTEM_ONLY": "y"}
+    data.update(dict(definition.keys))
+    for sym in target.accelerators:
+        data[sym] = "y"
+    data.setdefault(f"TARGET_{arch.upper()}", "y")
+    data.setdefault("TARGET_BASE_ARCH", arch)
+    data.setdefault("TARGET_ABI_DIR", arch)
+    data.setdefault("TARGET_BIG_ENDIAN", "n")
+    for prefix, symbol in DISASSEMBLERS:
+        if host.host_arch.startswith(prefix) or data["TARGET_BASE_ARCH"].startswith(prefix):
+            data[symbol] = "y"
+    return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,3 +78,15 @@ def parse_config_header(path: Path) -> dict[str, object]:
 
 def run(cmd: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(cmd), capture_output=True, text=True, timeout=300, **kwargs)  # type: ignore[arg-type]
+
+
+def copy_source_tree(dst: Path) -> Path:
+    """A copy of the checkout's tracked (and new, unignored) files, to modify in a test."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO,
+                           capture_output=True, text=True, check=True).stdout.split()
+    for rel in files:
+        src = REPO / rel
+        if src.is_file():
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst / rel)
+    return dst

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, parse_config_header, run, run_configure, run_ninja, snapshot
+from e2e import REPO, copy_source_tree, parse_config_header, run, run_configure, run_ninja, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -141,13 +141,7 @@ def test_cross_builds_model_the_host(tmp_path: Path, prefix: str, os_name: str, 
 
 
 def test_in_source_configure_reuses_its_build_dir(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO,
-                           capture_output=True, text=True, check=True).stdout.split()
-    for rel in files:
-        if (REPO / rel).is_file():
-            (src / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / rel, src / rel)
+    src = copy_source_tree(tmp_path / "src")
     proc = run_configure(src, configure="./configure")
     assert "Using './build' as the directory for build output" in proc.stdout
     assert (src / "build" / "auto-created-by-configure").exists()

@@ -165,3 +165,15 @@ def test_explain_a_device_symbol(two_targets: Path) -> None:
     arm = run([sys.executable, "-m", "qemu_config", "explain", "CONFIG_HYPERV", "--target", "aarch64-softmmu"],
               cwd=two_targets, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert arm.returncode == 0 and arm.stdout.startswith("CONFIG_HYPERV=n") and "KVM" in arm.stdout
+
+
+def test_kconfig_contradiction_is_one_error_with_file_and_line(tmp_path: Path) -> None:
+    from e2e import copy_source_tree
+
+    src = copy_source_tree(tmp_path / "src")
+    bad = src / "configs" / "devices" / "aarch64-softmmu" / "hyperv.mak"
+    bad.write_text("# asks for a device whose dependencies cannot hold on aarch64\nCONFIG_HV_BALLOON=y\n")
+    proc = run_configure(tmp_path / "b", "--target-list=aarch64-softmmu", "--with-devices-aarch64=hyperv",
+                         configure=src / "configure", check=False)
+    text = assert_one_error(proc, "contradiction between clauses when setting HV_BALLOON")
+    assert "hyperv.mak:2" in text and "core/hw/hyperv/Kconfig" in text

@@ -1,0 +1,106 @@
+"""Sourcesets end to end: what configure selects is what the binaries and the extension contain."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from e2e import REPO, copy_source_tree, run, run_configure, run_ninja
+from test_features_e2e import assert_one_error
+
+pytestmark = pytest.mark.slow
+TARGETS = "--target-list=x86_64-softmmu,aarch64-softmmu,s390x-softmmu"
+
+
+def device_names(build: Path, arch: str) -> list[str]:
+    out = run([str(build / f"qemu-system-{arch}"), "-device", "help"])
+    assert out.returncode == 0, out.stderr
+    return [line.split('"')[1] for line in out.stdout.splitlines()[1:]]
+
+
+def extension(build: Path, expr: str) -> str:
+    code = f"import sys; sys.path.insert(0, sys.argv[1]); import qemu_core; print({expr})"
+    out = run([sys.executable, "-c", code, str(build)])
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def sources_cli(build: Path, *args: str):
+    return run([sys.executable, "-m", "qemu_config", "sources", *args], cwd=build,
+               env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    build = tmp_path_factory.mktemp("sources") / "b"
+    run_configure(build, TARGETS)
+    run_ninja(build)
+    return build
+
+
+def test_every_target_gets_its_binary(built: Path) -> None:
+    for arch in ("x86_64", "aarch64", "s390x"):
+        assert (built / f"qemu-system-{arch}").exists(), arch
+    # s390x has no target-specific hw directory: it is built from target-agnostic models only
+    assert set(device_names(built, "s390x")) == {"virtio-balloon-pci", "virtio-blk-pci", "virtio-gpu-pci",
+                                                  "virtio-net-pci", "virtio-rng-pci", "vhost-user-blk-pci"}
+
+
+def test_binaries_contain_exactly_their_kconfig_selection(built: Path) -> None:
+    x86 = device_names(built, "x86_64")
+    assert "hv-balloon" in x86 and "pc-q35" in x86 and "virt" not in x86
+    arm = device_names(built, "aarch64")
+    assert "virt" in arm and "hv-balloon" not in arm and "pc-q35" not in arm
+    devices = set((built / "aarch64-softmmu-config-devices.mak").read_text().split())
+    assert ("CONFIG_XLNX_ZYNQMP=y" in devices) == ("xlnx-zcu102" in arm)
+
+
+def test_common_code_is_compiled_once_from_all_sources(built: Path) -> None:
+    rows = dict(l.split("=", 1) for l in (built / "qemu-config-build.mak").read_text().splitlines()
+                if "=" in l and not l.startswith("#"))
+    system = rows["SYSTEM_SOURCES"].split()
+    assert "core/hw/hyperv/hv-balloon.c" in system and "core/hw/hyperv/hv-balloon-stub.c" in system
+    for target in ("x86_64-softmmu", "aarch64-softmmu", "s390x-softmmu"):
+        assert set(rows[f"TARGET_{target}_COMMON"].split()) <= set(system)
+    assert "core/hw/hyperv/hv-balloon.c" in rows["TARGET_x86_64-softmmu_COMMON"].split()
+    assert "core/hw/hyperv/hv-balloon-stub.c" in rows["TARGET_aarch64-softmmu_COMMON"].split()
+
+
+def test_sources_why(built: Path) -> None:
+    why = sources_cli(built, "--target", "x86_64-softmmu", "--why", "core/hw/hyperv/hv-balloon.c")
+    assert why.returncode == 0, why.stderr
+    assert "core/hw/hyperv/sources.toml rule 3 (when CONFIG_HV_BALLOON), if_true" in why.stdout
+    listing = sources_cli(built, "--target", "s390x-softmmu").stdout.split()
+    assert "core/system/main.c" in listing and "core/hw/hyperv/hv-balloon-stub.c" in listing
+    missing = sources_cli(built, "--target", "s390x-softmmu", "--why", "core/hw/i386/pc-q35.c")
+    assert missing.returncode == 1 and missing.stderr.startswith("ERROR: ")
+    usage = sources_cli(built)
+    assert usage.returncode == 2
+
+
+def test_extension_reports_what_was_compiled(built: Path) -> None:
+    assert extension(built, "qemu_core.hv_balloon()").startswith("hv-balloon:")
+    names = extension(built, "sorted(d[0] for d in qemu_core.devices())")
+    assert "hv-balloon" in names
+
+
+def test_disable_hv_balloon_compiles_the_stub(tmp_path: Path) -> None:
+    build = tmp_path / "b"
+    run_configure(build, TARGETS, "--disable-hv-balloon")
+    run_ninja(build)
+    assert "hv-balloon" not in device_names(build, "x86_64")
+    assert extension(build, "qemu_core.hv_balloon()").startswith("stub:")
+    why = sources_cli(build, "--target", "x86_64-softmmu", "--why", "hv-balloon-stub.c")
+    assert "if_false" in why.stdout
+
+
+def test_config_key_in_a_target_agnostic_set_fails_configure(tmp_path: Path) -> None:
+    src = copy_source_tree(tmp_path / "src")
+    decl = src / "core" / "util" / "sources.toml"
+    decl.write_text(decl.read_text() + '\n[[rule]]\nwhen = ["CONFIG_VIRTIO"]\nif_true = ["build-config.c"]\n')
+    proc = run_configure(tmp_path / "b", configure=src / "configure", check=False)
+    assert_one_error(proc, "core/util/sources.toml rule 2", "CONFIG_VIRTIO", "target-agnostic")
