@@ -36,7 +36,7 @@ from .installdirs import InstallDirs, resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import TargetDevices, solve_devices
 from .sources import SourcePlan, plan_sources
-from .rules import ACCELERATORS
+from .rules import ACCELERATORS, FDT_FEATURE
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
 from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, compiler_identity, select_toolchain
 
@@ -147,7 +147,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     decided = {d.name: d for d in features}
     accel_features = {a.feature for a in ACCELERATORS}
     plan = assign_accelerators(selection, [n for n in accel_features if decided[n].enabled], host,
-                               fdt_available=decided["fdt"].enabled)
+                               fdt_available=decided[FDT_FEATURE].enabled)
     kconfig_symbols = host_kconfig(features, host)
     devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols,
                             default_devices=bool(values.get("default_devices", True)),

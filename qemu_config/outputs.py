@@ -191,19 +191,14 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
         s("Compilation", "CFLAGS", " ".join(tc.cflags)),
         s("Compilation", "LDFLAGS", " ".join(tc.ldflags)),
         s("Compilation", "Python extension", config.python_extension),
-        s("Targets and accelerators", "target list", " ".join(t.name for t in config.targets.configured)),
-        s("Targets and accelerators", "default devices", bool(config.values.get("default_devices", True))),
     ]
     by_option = {d.name: d for d in config.features}
     accel_symbol = {a.feature: a.symbol for a in ACCELERATORS}
-    for decl in BOOLEAN_OPTIONS:
-        if decl.summary and decl.option in by_option:
-            rows.append(s(decl.summary.section, decl.summary.key, by_option[decl.option].enabled))
     for feature in FEATURES:
         decision = by_option.get(feature.name)
         if feature.summary is None or decision is None:
             continue
-        if feature.name in accel_symbol and feature.name != "xen":
+        if feature.summary_shows == "accelerator":
             # QEMU reports the accelerators some configured target got (config_all_accel).
             value: object = accel_symbol[feature.name] in config.targets.all_accelerators
         elif feature.only_on is not None and config.host.os not in feature.only_on:
@@ -215,8 +210,13 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
         else:
             value = decision.enabled
         rows.append(s(feature.summary.section, feature.summary.key, value))  # type: ignore[arg-type]
+    for decl in BOOLEAN_OPTIONS:
+        if decl.summary and decl.option in by_option:
+            rows.append(s(decl.summary.section, decl.summary.key, by_option[decl.option].enabled))
     if config.gdb:
         rows.append(s("Host binaries", "gdb", config.gdb))
+    rows.append(s("Targets and accelerators", "target list", " ".join(t.name for t in config.targets.configured)))
+    rows.append(s("Targets and accelerators", "default devices", bool(config.values.get("default_devices", True))))
     canonical = ["Build environment", "Directories", "Host binaries", "Configurable features", "Compilation",
                  "Targets and accelerators", "Block layer support", "Crypto", "User interface",
                  "Graphics backends", "Audio backends", "Network backends", "Dependencies"]

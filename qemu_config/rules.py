@@ -148,7 +148,8 @@ class Feature:
     host_kconfig: tuple[str, ...] = ()
     version_major_symbol: str | None = None      # e.g. VIRGL_VERSION_MAJOR, from the first pkg-config probe
     summary: SummaryRow | None = None
-    summary_shows: str = "yes-no"                 # "yes-no", "version" ("YES 0.10.4") or "objc-compiler"
+    summary_shows: str = "yes-no"                 # "yes-no", "version" ("YES 0.10.4"), "objc-compiler", or
+                                                  # "accelerator" (YES if some configured target got it)
     debian_packages: tuple[str, ...] = ()         # what to install when it is missing
     remedy: str | None = None                     # what to do instead, when Debian has no package
     failure: str | None = None                    # message when asked for and a probe failed
@@ -224,29 +225,29 @@ FEATURES: tuple[Feature, ...] = (
     # Accelerators first: targets and the device Kconfig depend on them.
     Feature(
         "kvm", "kvm", only_on=frozenset({"linux"}), unavailable="KVM not available on this platform",
-        summary=SummaryRow("Targets and accelerators", "KVM support"),
+        summary=SummaryRow("Targets and accelerators", "KVM support"), summary_shows="accelerator",
     ),
     Feature(
         "whpx", "whpx", only_on=frozenset({"windows"}), unavailable="WHPX not available on this platform",
         probes=(HeaderProbe("winhvplatform.h"), HeaderProbe("winhvemulation.h")),
-        summary=SummaryRow("Targets and accelerators", "WHPX support"),
+        summary=SummaryRow("Targets and accelerators", "WHPX support"), summary_shows="accelerator",
         remedy="install a Windows SDK (or mingw-w64 headers) with winhvplatform.h",
     ),
     Feature(
         "hvf", "hvf", only_on=frozenset({"darwin"}), unavailable="HVF not available on this platform",
         probes=(LinkProbe("Hypervisor framework", HVF_TEST, link_args=("-framework", "Hypervisor")),),
-        summary=SummaryRow("Targets and accelerators", "HVF support"),
+        summary=SummaryRow("Targets and accelerators", "HVF support"), summary_shows="accelerator",
         remedy="install Xcode's command line tools (the Hypervisor framework)",
     ),
     Feature(
         "nvmm", "nvmm", only_on=frozenset({"netbsd"}), unavailable="NVMM not available on this platform",
         probes=(LibraryProbe("nvmm"),),
-        summary=SummaryRow("Targets and accelerators", "NVMM support"),
+        summary=SummaryRow("Targets and accelerators", "NVMM support"), summary_shows="accelerator",
         remedy="NVMM ships with NetBSD >= 9: check that libnvmm is installed",
     ),
     Feature(
         "tcg", "tcg",
-        summary=SummaryRow("Targets and accelerators", "TCG support"),
+        summary=SummaryRow("Targets and accelerators", "TCG support"), summary_shows="accelerator",
         config_host=(),
     ),
     Feature(
@@ -411,6 +412,9 @@ ACCELERATORS: tuple[Accelerator, ...] = (
     # Xen: qemu-system-aarch64 only on an Arm host; i386/x86_64 on x86 and Arm hosts.
     Accelerator("xen", "CONFIG_XEN", {"x86_64": _X86, "aarch64": _X86 + ("aarch64-softmmu",)}),
 )
+
+# The feature whose absence drops (or refuses) targets with TARGET_NEED_FDT=y.
+FDT_FEATURE = "fdt"
 
 # Disassemblers: CONFIG_<NAME>_DIS when the host arch or the target's base arch starts with the key.
 DISASSEMBLERS: tuple[tuple[str, str], ...] = (
