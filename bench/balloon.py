@@ -116,6 +116,15 @@ def mallinfo_bytes_per_node(qc: ModuleType, nodes: int = 200_000) -> float | Non
     return (after - before) / nodes
 
 
+def fresh_mallinfo(build_dir: Path, env: dict[str, str]) -> float | None:
+    proc = subprocess.run([sys.executable, __file__, "--build-dir", str(build_dir), "--mallinfo-only"],
+                          env=dict(os.environ, **env), capture_output=True, text=True)
+    try:
+        return float(proc.stdout)
+    except ValueError:
+        return None
+
+
 def fmt_rate(pages: int, seconds: float) -> str:
     if seconds <= 0:
         return "inf"
@@ -138,16 +147,20 @@ def main() -> int:
     parser.add_argument("--build-dir", type=Path, help="a configured and built core (default: build one)")
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs (default 1)")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON")
+    parser.add_argument("--mallinfo-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.build_dir:
-        qc = load_extension(args.build_dir.resolve())
+        build_dir = args.build_dir.resolve()
     else:
-        tmp = Path(tempfile.mkdtemp(prefix="qemu-balloon-bench-"))
-        build_core(tmp)
-        qc = load_extension(tmp)
+        build_dir = Path(tempfile.mkdtemp(prefix="qemu-balloon-bench-"))
+        build_core(build_dir)
+    qc = load_extension(build_dir)
     if not qc.hv_balloon_available():
         sys.exit("this build has hv-balloon compiled out: configure with --enable-hv-balloon")
+    if args.mallinfo_only:
+        print(mallinfo_bytes_per_node(qc))
+        return 0
 
     results: dict[str, dict[str, dict[str, Any]]] = {p: {} for p in PATTERNS}
     for pattern in PATTERNS:
@@ -156,13 +169,19 @@ def main() -> int:
 
     one_tib = qc.PageRangeTree(TIB_PAGES)
     one_tib.insert(0, TIB_PAGES)
-    per_node = mallinfo_bytes_per_node(qc)
+    # Measured in fresh processes: g_slice keeps the GTreeNodes freed by the runs
+    # above in its magazines, which would hide them from mallinfo2().  GLib
+    # 2.74's g_slice allocates slabs with posix_memalign; G_SLICE=always-malloc
+    # makes every node a plain malloc().
+    per_node = fresh_mallinfo(build_dir, {})
+    per_node_malloc = fresh_mallinfo(build_dir, {"G_SLICE": "always-malloc"})
 
     if args.json:
         print(json.dumps({"results": results, "one_tib_nodes": one_tib.nodes,
                           "one_tib_metadata_bytes": one_tib.metadata_bytes,
                           "node_overhead": qc.page_range_tree_node_overhead(),
-                          "mallinfo_bytes_per_node": per_node}, indent=2))
+                          "mallinfo_bytes_per_node": per_node,
+                          "mallinfo_bytes_per_node_always_malloc": per_node_malloc}, indent=2))
         return 0
 
     print(f"balloon then unballoon 200 GiB ({BALLOON_PAGES:,} pages of 4 KiB) in a 512 GiB guest; "
@@ -193,7 +212,11 @@ def main() -> int:
           f"(GTreeNode counted as {qc.page_range_tree_node_overhead()} bytes)")
     if per_node is not None:
         print(f"cross-check: glibc mallinfo2() grew by {per_node:.1f} bytes per node "
-              f"(GTreeNode + PageRange, chunk headers included; G_SLICE={os.environ.get('G_SLICE', 'default')})")
+              f"with G_SLICE={os.environ.get('G_SLICE', 'default')}", end="")
+        if per_node_malloc is not None:
+            print(f", {per_node_malloc:.1f} with G_SLICE=always-malloc (GTreeNode + PageRange chunks, "
+                  f"8-byte chunk headers included)", end="")
+        print()
 
     worst_out = max(results[p]["tree"]["unballoon_seconds"] for p in PATTERNS)
     contiguous = results["contiguous"]
