@@ -101,6 +101,8 @@ def test_disable_hv_balloon_compiles_the_stub(tmp_path: Path) -> None:
 def test_config_key_in_a_target_agnostic_set_fails_configure(tmp_path: Path) -> None:
     src = copy_source_tree(tmp_path / "src")
     decl = src / "core" / "util" / "sources.toml"
-    decl.write_text(decl.read_text() + '\n[[rule]]\nwhen = ["CONFIG_VIRTIO"]\nif_true = ["build-config.c"]\n')
+    text = decl.read_text()
+    rule = text.count("[[rule]]") + 1          # the rule this test appends
+    decl.write_text(text + '\n[[rule]]\nwhen = ["CONFIG_VIRTIO"]\nif_true = ["build-config.c"]\n')
     proc = run_configure(tmp_path / "b", configure=src / "configure", check=False)
-    assert_one_error(proc, "core/util/sources.toml rule 2", "CONFIG_VIRTIO", "target-agnostic")
+    assert_one_error(proc, f"core/util/sources.toml rule {rule}", "CONFIG_VIRTIO", "target-agnostic")

@@ -17,6 +17,8 @@
 #include "hw/qdev.h"
 #include "hw/hyperv/hv-balloon.h"
 
+#include "qemu-core.h"
+
 #ifndef QEMU_CORE_TARGETS
 #define QEMU_CORE_TARGETS ""
 #endif
@@ -149,7 +151,9 @@ PyMODINIT_FUNC PyInit_qemu_core(void)
     Py_XDECREF(split);
     if (!tuple
         || PyModule_AddObject(module, "targets", tuple) < 0
-        || PyModule_AddStringConstant(module, "version", qemu_core_version()) < 0) {
+        || PyModule_AddStringConstant(module, "version", qemu_core_version()) < 0
+        || qemu_core_init_balloon(module) < 0
+        || qemu_core_init_util(module) < 0) {
         Py_XDECREF(tuple);
         Py_DECREF(module);
         return NULL;

@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "qemu/build-config.h"
 #include "hw/qdev.h"
+#include "qemu/cutils.h"
 
 #ifndef QEMU_TARGET_NAME
 #error "QEMU_TARGET_NAME must name the target (set by meson.build)"
@@ -49,24 +50,72 @@ static void print_devices(void)
     }
 }
 
+static void print_accelerators(void)
+{
+    printf("Accelerators supported in qemu-system-%s:\n", QEMU_TARGET_NAME);
+#ifdef CONFIG_KVM
+    printf("kvm\n");
+#endif
+#ifdef CONFIG_HVF
+    printf("hvf\n");
+#endif
+#ifdef CONFIG_WHPX
+    printf("whpx\n");
+#endif
+#ifdef CONFIG_NVMM
+    printf("nvmm\n");
+#endif
+#ifdef CONFIG_TCG
+    printf("tcg\n");
+#endif
+#ifdef CONFIG_XEN
+    printf("xen\n");
+#endif
+}
+
+static void print_data_dirs(void)
+{
+    static const char *const firmware[] = { CONFIG_QEMU_FIRMWAREPATH NULL };
+    char *datadir = get_relocated_path(CONFIG_QEMU_DATADIR);
+
+    for (size_t i = 0; firmware[i]; i++) {
+        char *path = get_relocated_path(firmware[i]);
+        printf("%s\n", path ? path : firmware[i]);
+        free(path);
+    }
+    printf("%s\n", datadir ? datadir : CONFIG_QEMU_DATADIR);
+    free(datadir);
+}
+
 static void print_usage(FILE *out, const char *argv0)
 {
     fprintf(out,
-            "usage: %s [--version] [--build-config] [-device help]\n"
+            "usage: %s [--version] [--build-config] [-device help] [-accel help] [-L help]\n"
             "  --version       print the version\n"
             "  --build-config  print the configuration this binary was built with\n"
-            "  -device help    list the device models compiled in\n",
+            "  -device help    list the device models compiled in\n"
+            "  -accel help     list the accelerators compiled in for this target\n"
+            "  -L help         list the data directories (relocated in a relocatable install)\n",
             argv0);
 }
 
 int main(int argc, char **argv)
 {
+    qemu_init_exec_dir(argv[0]);
     if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-version"))) {
         print_version();
         return 0;
     }
     if (argc == 2 && !strcmp(argv[1], "--build-config")) {
         print_build_config();
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "-accel") && !strcmp(argv[2], "help")) {
+        print_accelerators();
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "-L") && !strcmp(argv[2], "help")) {
+        print_data_dirs();
         return 0;
     }
     if (argc == 3 && !strcmp(argv[1], "-device") && !strcmp(argv[2], "help")) {

@@ -1,0 +1,27 @@
+/*
+ * cutils.h: small utilities of the core.
+ */
+#ifndef QEMU_CUTILS_H
+#define QEMU_CUTILS_H
+
+/*
+ * Record argv[0] so that the executable's directory can be found where the
+ * OS offers no better way.  Optional.
+ */
+void qemu_init_exec_dir(const char *argv0);
+
+/* The directory holding the running executable (never NULL). */
+const char *qemu_get_exec_dir(void);
+
+/*
+ * Where an installed directory (one of the CONFIG_*DIR paths) is for this run:
+ * in a relocatable install, the path relative to the executable's location,
+ * so that an installed tree moved elsewhere still finds its data; otherwise
+ * the configured absolute path.  Returns a newly allocated string.
+ */
+char *get_relocated_path(const char *dir);
+
+/* getloadavg() where the host has it; -1 (as getloadavg's failure) where it does not. */
+int qemu_getloadavg(double loadavg[], int nelem);
+
+#endif /* QEMU_CUTILS_H */

@@ -1,0 +1,16 @@
+/*
+ * qemu-core.h: the parts of the qemu_core extension module, each in its own file.
+ *
+ * Each qemu_core_init_<part>() adds that part's types and functions to the
+ * module; it returns 0, or -1 with a Python exception set.
+ */
+#ifndef QEMU_CORE_EXTENSION_H
+#define QEMU_CORE_EXTENSION_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+int qemu_core_init_balloon(PyObject *module);
+int qemu_core_init_util(PyObject *module);
+
+#endif
