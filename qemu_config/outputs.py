@@ -54,6 +54,8 @@ def config_host_data(config: "Configuration") -> dict[str, object]:
         decision = by_name.get(feature.name)
         if feature.version_major_symbol and decision and decision.enabled and decision.version:
             data[feature.version_major_symbol] = int(decision.version.split(".")[0])
+        if feature.version_symbol and decision and decision.enabled and decision.version:
+            data[feature.version_symbol] = Quoted(decision.version)
     return data
 
 

@@ -147,6 +147,7 @@ class Feature:
     config_host: tuple[str, ...] = ()
     host_kconfig: tuple[str, ...] = ()
     version_major_symbol: str | None = None      # e.g. VIRGL_VERSION_MAJOR, from the first pkg-config probe
+    version_symbol: str | None = None            # e.g. CONFIG_VIRGL_VERSION "0.10.4" (quoted), when found
     summary: SummaryRow | None = None
     summary_shows: str = "yes-no"                 # "yes-no", "version" ("YES 0.10.4"), "objc-compiler", or
                                                   # "accelerator" (YES if some configured target got it)
@@ -274,7 +275,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "virglrenderer", "virglrenderer",
         probes=(PkgConfigProbe("virglrenderer"),),
-        version_major_symbol="VIRGL_VERSION_MAJOR",
+        version_major_symbol="VIRGL_VERSION_MAJOR", version_symbol="CONFIG_VIRGL_VERSION",
         summary=SummaryRow("Graphics backends", "VirGL support"), summary_shows="version",
         debian_packages=("libvirglrenderer-dev",),
     ),

@@ -88,10 +88,20 @@ def test_extension_reports_what_was_compiled(built: Path) -> None:
     assert "hv-balloon" in names
 
 
+def test_virgl_is_linked_and_reports_its_version(built: Path) -> None:
+    report = json.loads((built / "qemu-config-report.json").read_text())["features"]["virglrenderer"]
+    if report["resolved"] != "enabled":
+        pytest.skip("virglrenderer not found (CI installs libvirglrenderer-dev)")
+    assert extension(built, "qemu_core.virgl_version()") == report["version"]
+    assert "libvirglrenderer" in run(["ldd", str(built / "qemu-system-x86_64")]).stdout
+
+
 def test_disable_hv_balloon_compiles_the_stub(tmp_path: Path) -> None:
     build = tmp_path / "b"
-    run_configure(build, TARGETS, "--disable-hv-balloon")
+    run_configure(build, TARGETS, "--disable-hv-balloon", "--disable-virglrenderer")
     run_ninja(build)
+    assert extension(build, "qemu_core.virgl_version()") == "None"
+    assert "libvirglrenderer" not in run(["ldd", str(build / "qemu-system-x86_64")]).stdout
     assert "hv-balloon" not in device_names(build, "x86_64")
     assert extension(build, "qemu_core.hv_balloon()").startswith("stub:")
     why = sources_cli(build, "--target", "x86_64-softmmu", "--why", "hv-balloon-stub.c")

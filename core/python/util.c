@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
 #include "qemu/object-pool.h"
+#include "ui/virgl.h"
 
 static PyObject *py_relocated_path(PyObject *self, PyObject *args)
 {
@@ -53,7 +54,18 @@ static PyObject *py_pool_cycles(PyObject *self, PyObject *args)
     return PyLong_FromSize_t(allocations);
 }
 
+static PyObject *py_virgl_version(PyObject *self, PyObject *unused)
+{
+    const char *version = virgl_linked_version();
+    if (!version) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_FromString(version);
+}
+
 static PyMethodDef util_methods[] = {
+    { "virgl_version", py_virgl_version, METH_NOARGS,
+      "virgl_version() -> str | None: the virglrenderer version linked in, None when built without it." },
     { "relocated_path", py_relocated_path, METH_VARARGS,
       "relocated_path(dir) -> str: where an installed directory is for this process (get_relocated_path)." },
     { "getloadavg", py_getloadavg, METH_NOARGS,
