@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from . import __version__ as ENGINE_VERSION
 from . import bootstrap, options, outputs
 from . import fingerprint
 from .emit import write_if_changed, write_outputs
@@ -38,7 +37,8 @@ from .devices import TargetDevices, solve_devices
 from .sources import SourcePlan, plan_sources
 from .rules import ACCELERATORS, FDT_FEATURE
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
-from .toolchain import RECORDED_ENVIRONMENT, Toolchain, check_compiler_works, compiler_identity, select_toolchain
+from .pkgconfig import version_compare
+from .toolchain import Toolchain, check_compiler_works, compiler_identity, select_toolchain
 
 
 @dataclass(frozen=True)
@@ -189,19 +189,6 @@ def _cached_host(toolchain: Toolchain, cpu: str | None, cache: ProbeCache) -> Ho
     return host_from_macros(macros, cpu_override=cpu, compiler=" ".join(toolchain.cc))
 
 
-def _version_at_least(version: str, minimum: str) -> bool:
-    def parts(text: str) -> tuple[int, ...]:
-        out = []
-        for piece in text.split("."):
-            digits = "".join(ch for ch in piece if ch.isdigit())
-            if not digits:
-                break
-            out.append(int(digits))
-        return tuple(out)
-
-    return parts(version) >= parts(minimum)
-
-
 def _usable_gdb(outcome: ProbeOutcome, warnings: list[str], *, explicit: bool) -> tuple[str, tuple[str, ...]]:
     """QEMU's rule: a gdb older than 9.1 is not used."""
     if not outcome.ok:
@@ -209,7 +196,7 @@ def _usable_gdb(outcome: ProbeOutcome, warnings: list[str], *, explicit: bool) -
             warnings.append(f"--gdb: {outcome.detail}; the TCG tests will run without gdb")
         return "", ()
     path, arches = outcome.value  # type: ignore[misc]
-    if not _version_at_least(outcome.version or "", GDB_MINIMUM_VERSION):
+    if not version_compare(outcome.version or "0", f">={GDB_MINIMUM_VERSION}"):
         warnings.append(f"{path} is gdb {outcome.version}, older than {GDB_MINIMUM_VERSION}: not used")
         return "", ()
     return str(path), tuple(arches)

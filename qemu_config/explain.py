@@ -99,8 +99,9 @@ def explain_device_symbol(build_dir: Path, symbol: str, target: str) -> str:
                 notes.append(f"  host symbol {host_symbol}: feature {fname} is {feature.get('resolved')} "
                              f"because {feature.get('reason')}")
     accels = data.get("accelerators", [])
-    if any(a.removeprefix("CONFIG_") in line for a in ("CONFIG_KVM", "CONFIG_XEN", "CONFIG_HVF", "CONFIG_WHPX",
-                                                        "CONFIG_NVMM", "CONFIG_TCG") for line in lines[1:]):
+    from .rules import ACCELERATORS
+
+    if any(a.symbol.removeprefix("CONFIG_") in line for a in ACCELERATORS for line in lines[1:]):
         notes.append(f"  accelerators of {target}: {' '.join(accels) or 'none'}")
     return "\n".join(lines + notes) + "\n"
 

@@ -18,7 +18,7 @@ from .host import HostMachine
 from .installdirs import InstallDirs
 from .probes import LinkProbe, PkgConfigProbe, Probe, ProbeOutcome
 from .rules import (BOOLEAN_OPTIONS, FEATURES, Condition, Feature, FeatureOn, NotStatic, OnHostOs, OptionIsNot,
-                    ProbeOk, Requirement)
+                    ProbeOk)
 
 
 @dataclass(frozen=True)

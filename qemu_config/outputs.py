@@ -21,7 +21,6 @@ from .toolchain import RECORDED_ENVIRONMENT
 
 if TYPE_CHECKING:
     from .configure import Configuration
-    from .targets import ConfiguredTarget
 
 REPORT_SCHEMA_VERSION = 1
 

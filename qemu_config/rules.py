@@ -7,7 +7,7 @@ stages add probes and Kconfig host symbols to the same tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping, Union
 
 from .host import BSD_OSES

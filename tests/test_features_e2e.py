@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, TEST_CACHE_HOME, configure_env, run, run_configure
+from e2e import REPO, run, run_configure
 from fakelibs import old_glib, old_libfdt, rutabaga, write_pc
 
 pytestmark = pytest.mark.slow
@@ -291,7 +291,7 @@ def test_darwin_with_objc_and_linux_without(tmp_path: Path) -> None:
     assert "#define CONFIG_DARWIN\n" in text and "#define CONFIG_BSD\n" in text
     assert "Objective-C compiler" in proc.stdout
     linux = tmp_path / "linux"
-    out = run_configure(linux)
+    run_configure(linux)
     assert report(linux)["features"]["objc"]["probes"] == []   # never probed elsewhere
     assert "only needed on darwin hosts" in report(linux)["features"]["objc"]["reason"]
 
@@ -314,7 +314,7 @@ def test_probe_cache_is_shared_and_never_refuses_a_required_feature(tmp_path: Pa
     auto = run_configure(tmp_path / "c", env=env)
     assert "#undef CONFIG_PIXMAN\n" in header(tmp_path / "c")
     assert "Checking for pkg-config pixman-1 >=0.21.8: NO (not found) (cached)" in auto.stdout
-    required = run_configure(tmp_path / "d", "--enable-pixman", env=env)
+    run_configure(tmp_path / "d", "--enable-pixman", env=env)
     assert "#define CONFIG_PIXMAN\n" in header(tmp_path / "d")
     nocache = run_configure(tmp_path / "e", "--no-cache", env=env)
     assert "(cached)" not in nocache.stdout

@@ -8,7 +8,7 @@ import pytest
 
 from qemu_config.errors import UserError
 from qemu_config.host import host_from_macros
-from qemu_config.targets import (TargetDefinition, TargetSelection, assign_accelerators, available_targets,
+from qemu_config.targets import (TargetSelection, assign_accelerators, available_targets,
                                  read_keyval, select_targets)
 
 REPO = Path(__file__).resolve().parent.parent
