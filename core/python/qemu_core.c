@@ -153,7 +153,9 @@ PyMODINIT_FUNC PyInit_qemu_core(void)
         || PyModule_AddObject(module, "targets", tuple) < 0
         || PyModule_AddStringConstant(module, "version", qemu_core_version()) < 0
         || qemu_core_init_balloon(module) < 0
-        || qemu_core_init_util(module) < 0) {
+        || qemu_core_init_util(module) < 0
+        || qemu_core_init_console(module) < 0
+        || qemu_core_init_net(module) < 0) {
         Py_XDECREF(tuple);
         Py_DECREF(module);
         return NULL;
