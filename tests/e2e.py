@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 from typing import Mapping, Sequence
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,3 +93,29 @@ def copy_source_tree(dst: Path) -> Path:
             (dst / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst / rel)
     return dst
+
+
+def extension_path(build_dir: Path) -> Path:
+    """The qemu_core extension module a build produced."""
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    found = [p for p in build_dir.glob("qemu_core*") if any(p.name.endswith(s) for s in suffixes)]
+    assert found, f"no qemu_core extension in {build_dir}"
+    return found[0]
+
+
+def load_extension(build_dir: Path) -> ModuleType:
+    """A build's qemu_core, loaded from its path without touching sys.modules (builds may differ)."""
+    spec = importlib.util.spec_from_file_location("qemu_core", extension_path(build_dir))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_core(build_dir: Path, *args: str) -> Path:
+    """Configure (x86_64-softmmu unless args say otherwise) and build the core into build_dir."""
+    if not any(a.startswith("--target-list=") for a in args):
+        args = ("--target-list=x86_64-softmmu", *args)
+    run_configure(build_dir, *args)
+    run_ninja(build_dir)
+    return build_dir

@@ -6,17 +6,14 @@ module), then load the qemu_core extension that build produced.
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import random
 import subprocess
 import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from e2e import run_configure, run_ninja
+from e2e import build_core, load_extension
 
 pytestmark = pytest.mark.slow
 
@@ -24,29 +21,10 @@ TIB_PAGES = (1 << 40) // 4096          # 1 TiB of 4 KiB pages
 RUN_2M = 512
 
 
-def build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str) -> Path:
-    build_dir = tmp_path_factory.mktemp(name)
-    run_configure(build_dir, "--target-list=x86_64-softmmu", *args)
-    run_ninja(build_dir)
-    return build_dir
-
-
-def extension_path(build_dir: Path) -> Path:
-    suffixes = importlib.machinery.EXTENSION_SUFFIXES
-    found = [p for p in build_dir.glob("qemu_core*") if any(p.name.endswith(s) for s in suffixes)]
-    assert found, f"no qemu_core extension in {build_dir}"
-    return found[0]
-
-
 @pytest.fixture(scope="module")
 def qc(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """The extension of a build with hv-balloon enabled, loaded without touching sys.modules."""
-    build_dir = build(tmp_path_factory, "hvb-enabled", "--enable-hv-balloon")
-    spec = importlib.util.spec_from_file_location("qemu_core", extension_path(build_dir))
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The extension of a build with hv-balloon enabled."""
+    return load_extension(build_core(tmp_path_factory.mktemp("hvb-enabled"), "--enable-hv-balloon"))
 
 
 def runs(pages: set[int]) -> list[tuple[int, int]]:
@@ -240,7 +218,7 @@ def test_bench_entry_points_agree(qc: ModuleType) -> None:
 
 
 def test_disabled_hv_balloon_says_it_is_compiled_out(tmp_path_factory: pytest.TempPathFactory) -> None:
-    build_dir = build(tmp_path_factory, "hvb-disabled", "--disable-hv-balloon")
+    build_dir = build_core(tmp_path_factory.mktemp("hvb-disabled"), "--disable-hv-balloon")
     code = """
 import sys
 sys.path.insert(0, sys.argv[1])

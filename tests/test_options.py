@@ -787,7 +787,7 @@ def test_builtin_cache_is_keyed_by_meson_version(tmp_path: Path) -> None:
     wrapper = tmp_path.parent / "other-meson.py"
     wrapper.write_text("import os, sys\n"
                        "if sys.argv[1:] == ['--version']:\n    print('9.9.9')\n    sys.exit(0)\n"
-                       f"os.execv(sys.executable, [sys.executable, '-m', 'mesonbuild.mesonmain', *sys.argv[1:]])\n")
+                       "os.execv(sys.executable, [sys.executable, '-m', 'mesonbuild.mesonmain', *sys.argv[1:]])\n")
     assert options.builtin_options([_meson()[0], str(wrapper)], cache=tmp_path) == first
     assert sorted(p.name.split("-")[2] for p in tmp_path.iterdir()) == [bootstrap.MESON_VERSION, "9.9.9"]
 
