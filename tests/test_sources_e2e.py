@@ -88,6 +88,37 @@ def test_extension_reports_what_was_compiled(built: Path) -> None:
     assert "hv-balloon" in names
 
 
+def models_registered_in(path: Path) -> list[str]:
+    """The -device names a source file registers, read from its DEVICE_MODEL lines."""
+    return [line.split('"')[1] for line in path.read_text().splitlines() if line.startswith("DEVICE_MODEL(")]
+
+
+def test_extension_carries_each_targets_selection(built: Path) -> None:
+    """One extension from the union; per target, its data matches that target's binary and config files."""
+    data = json.loads(extension(built, "__import__('json').dumps({t: [sorted(d[0] for d in qemu_core.devices(t)), "
+                                       "qemu_core.target_kconfig(t), qemu_core.target_sources(t)] "
+                                       "for t in qemu_core.targets})"))
+    assert sorted(data) == ["aarch64-softmmu", "s390x-softmmu", "x86_64-softmmu"]
+    lists = dict(line.split("=", 1) for line in (built / "qemu-config-build.mak").read_text().splitlines()
+                 if "=" in line and not line.startswith("#"))
+    union = set(json.loads(extension(built, "__import__('json').dumps([d[0] for d in qemu_core.devices()])")))
+    for target, (models, kconfig, sources) in data.items():
+        devices_mak = (built / f"{target}-config-devices.mak").read_text().splitlines()
+        assert kconfig == [line.removesuffix("=y") for line in devices_mak]
+        assert sources == list(dict.fromkeys(lists[f"TARGET_{target}_COMMON"].split()
+                                             + lists[f"TARGET_{target}_SPECIFIC"].split()))
+        # The binary lists the target's models of the extension plus those of its own per-target files.
+        per_target = [m for f in lists[f"TARGET_{target}_SPECIFIC"].split() for m in models_registered_in(REPO / f)]
+        binary = device_names(built, target.split("-")[0])
+        assert sorted(models + per_target) == sorted(binary)
+        assert set(models) <= union
+    assert "hv-balloon" in data["x86_64-softmmu"][0] and "hv-balloon" not in data["aarch64-softmmu"][0]
+    assert "CONFIG_HV_BALLOON" in data["x86_64-softmmu"][1]
+    unknown = run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import qemu_core; "
+                   "qemu_core.devices('mips-softmmu')", str(built)])
+    assert "ValueError: 'mips-softmmu' is not a configured target: this build has x86_64-softmmu" in unknown.stderr
+
+
 def test_virgl_is_linked_and_reports_its_version(built: Path) -> None:
     report = json.loads((built / "qemu-config-report.json").read_text())["features"]["virglrenderer"]
     if report["resolved"] != "enabled":

@@ -12,6 +12,7 @@
 
 int qemu_core_init_balloon(PyObject *module);
 int qemu_core_init_util(PyObject *module);
+int qemu_core_init_targets(PyObject *module);
 int qemu_core_init_console(PyObject *module);
 int qemu_core_init_net(PyObject *module);
 

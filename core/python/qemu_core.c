@@ -3,7 +3,7 @@
  *
  * Exposes what configure decided, as compiled into this build:
  *   qemu_core.version        the core's version string
- *   qemu_core.targets        the configured targets (tuple of str)
+ *   qemu_core.targets        the configured targets (tuple of str; see targets.c)
  *   qemu_core.build_config() {name: value} for every key of config-host.h:
  *                            True (#define KEY), False (#undef KEY), int for
  *                            a decimal number, str for a string literal,
@@ -14,14 +14,9 @@
 
 #include "qemu/osdep.h"
 #include "qemu/build-config.h"
-#include "hw/qdev.h"
 #include "hw/hyperv/hv-balloon.h"
 
 #include "qemu-core.h"
-
-#ifndef QEMU_CORE_TARGETS
-#define QEMU_CORE_TARGETS ""
-#endif
 
 /* Decode a single C string literal; NULL if text is not exactly one literal. */
 static PyObject *decode_c_string(const char *text)
@@ -95,32 +90,12 @@ static PyObject *core_build_config(PyObject *self, PyObject *unused)
     return dict;
 }
 
-static PyObject *core_devices(PyObject *self, PyObject *unused)
-{
-    size_t count;
-    const DeviceModel *const *models = qdev_models(&count);
-    PyObject *list = PyList_New(0);
-    for (size_t i = 0; list && i < count; i++) {
-        PyObject *item = Py_BuildValue("(sss)", models[i]->name, models[i]->bus, models[i]->desc);
-        if (!item || PyList_Append(list, item) < 0) {
-            Py_XDECREF(item);
-            Py_CLEAR(list);
-            break;
-        }
-        Py_DECREF(item);
-    }
-    return list;
-}
-
 static PyObject *core_hv_balloon(PyObject *self, PyObject *unused)
 {
     return PyUnicode_FromString(hv_balloon_implementation());
 }
 
 static PyMethodDef core_methods[] = {
-    { "devices", core_devices, METH_NOARGS,
-      "devices() -> [(name, bus, description)]: the device models compiled into this extension "
-      "(the union of the configured targets' selections)." },
     { "hv_balloon", core_hv_balloon, METH_NOARGS,
       "hv_balloon() -> str: which hv-balloon implementation was compiled in (the real one or the stub)." },
     { "build_config", core_build_config, METH_NOARGS,
@@ -144,19 +119,12 @@ PyMODINIT_FUNC PyInit_qemu_core(void)
     if (!module) {
         return NULL;
     }
-    PyObject *targets = PyUnicode_FromString(QEMU_CORE_TARGETS);
-    PyObject *split = targets ? PyUnicode_Split(targets, NULL, -1) : NULL;
-    PyObject *tuple = split ? PyList_AsTuple(split) : NULL;
-    Py_XDECREF(targets);
-    Py_XDECREF(split);
-    if (!tuple
-        || PyModule_AddObject(module, "targets", tuple) < 0
+    if (qemu_core_init_targets(module) < 0
         || PyModule_AddStringConstant(module, "version", qemu_core_version()) < 0
         || qemu_core_init_balloon(module) < 0
         || qemu_core_init_util(module) < 0
         || qemu_core_init_console(module) < 0
         || qemu_core_init_net(module) < 0) {
-        Py_XDECREF(tuple);
         Py_DECREF(module);
         return NULL;
     }

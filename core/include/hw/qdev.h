@@ -14,6 +14,7 @@ typedef struct DeviceModel {
     const char *name;        /* the -device name */
     const char *bus;         /* "pci", "isa", "virtio-mmio", "vmbus", "sysbus", "machine" */
     const char *desc;
+    const char *source;      /* the file that registers it, as the compiler was given it (__FILE__) */
     struct DeviceModel *next;
 } DeviceModel;
 
@@ -25,6 +26,7 @@ const DeviceModel *const *qdev_models(size_t *count);
 #define DEVICE_MODEL(ident, model_name, model_bus, model_desc)                \
     static DeviceModel ident = {                                              \
         .name = (model_name), .bus = (model_bus), .desc = (model_desc),       \
+        .source = __FILE__,                                                   \
     };                                                                        \
     static void __attribute__((constructor)) ident##_register(void)           \
     {                                                                         \
