@@ -8,6 +8,7 @@
 #include "qemu/build-config.h"
 #include "hw/qdev.h"
 #include "qemu/cutils.h"
+#include "net/net.h"
 
 #ifndef QEMU_TARGET_NAME
 #error "QEMU_TARGET_NAME must name the target (set by meson.build)"
@@ -73,6 +74,17 @@ static void print_accelerators(void)
 #endif
 }
 
+static void print_netdev_backends(void)
+{
+    const char *const *types;
+    size_t count = netdev_backend_types(&types);
+
+    printf("Available netdev backend types:\n");
+    for (size_t i = 0; i < count; i++) {
+        printf("%s\n", types[i]);
+    }
+}
+
 static void print_data_dirs(void)
 {
     static const char *const firmware[] = { CONFIG_QEMU_FIRMWAREPATH NULL };
@@ -90,11 +102,12 @@ static void print_data_dirs(void)
 static void print_usage(FILE *out, const char *argv0)
 {
     fprintf(out,
-            "usage: %s [--version] [--build-config] [-device help] [-accel help] [-L help]\n"
+            "usage: %s [--version] [--build-config] [-device help] [-accel help] [-netdev help] [-L help]\n"
             "  --version       print the version\n"
             "  --build-config  print the configuration this binary was built with\n"
             "  -device help    list the device models compiled in\n"
             "  -accel help     list the accelerators compiled in for this target\n"
+            "  -netdev help    list the network backends compiled in\n"
             "  -L help         list the data directories (relocated in a relocatable install)\n",
             argv0);
 }
@@ -112,6 +125,10 @@ int main(int argc, char **argv)
     }
     if (argc == 3 && !strcmp(argv[1], "-accel") && !strcmp(argv[2], "help")) {
         print_accelerators();
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "-netdev") && !strcmp(argv[2], "help")) {
+        print_netdev_backends();
         return 0;
     }
     if (argc == 3 && !strcmp(argv[1], "-L") && !strcmp(argv[2], "help")) {
