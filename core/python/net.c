@@ -817,6 +817,7 @@ static PyObject *py_af_xdp_bench(PyObject *self, PyObject *args, PyObject *kwds)
     BenchResult r;
     AfXdpOptions opts;
     AfXdpHostInfo info;
+    const char *mode = NULL;    /* the XDP mode the backend used */
     char *err = NULL;
     bool tx;
     int ret;
@@ -852,6 +853,7 @@ static PyObject *py_af_xdp_bench(PyObject *self, PyObject *args, PyObject *kwds)
     if (ret >= 0) {
         ret = tx ? bench_tx(&p, frame_len, count, batch, &r) : bench_rx(&p, peer, frame_len, count, &r);
         r.kernel_drops = bench_kernel_drops(&p);
+        mode = p.nd ? af_xdp_mode_name(af_xdp_mode(p.nd)) : NULL;
     }
     af_xdp_close(p.nd);
     if (p.fd >= 0) {
@@ -862,7 +864,7 @@ static PyObject *py_af_xdp_bench(PyObject *self, PyObject *args, PyObject *kwds)
     if (ret < 0) {
         return raise_net_error(ret, err, false);
     }
-    return Py_BuildValue("{sssssIsKsKsKsKsKsKsdsd}", "path", path, "direction", direction,
+    return Py_BuildValue("{sssssssIsKsKsKsKsKsKsdsd}", "path", path, "direction", direction, "xdp_mode", mode,
                          "frame_len", frame_len, "count", count,
                          "sent", (unsigned long long)r.sent,
                          "received", (unsigned long long)r.received,
