@@ -12,7 +12,9 @@ qemu_core extension each build produced.
   extension by path, and move frames between the backend on one end and an
   AF_PACKET raw socket on the other.  They need root (CAP_NET_ADMIN,
   CAP_NET_RAW, CAP_BPF); where the kernel or the privileges refuse, they skip
-  with the reason.  The namespace is deleted in a finalizer.
+  with the reason.  The namespace is deleted in a finalizer.  Two of them
+  drop capabilities on purpose (setpriv) to see the kernel's refusals
+  reported, and inhibit=on working without them.
 """
 
 from __future__ import annotations
@@ -311,15 +313,19 @@ def raw_socket(ifname):
     return s
 
 
-def open_netdev(spec):
-    """The backend, or a skip when the kernel or the privileges refuse it."""
+def or_skip(what, call):
+    """call(), or a skip when the kernel or the privileges refuse it."""
     try:
-        return qc.AfXdpNetdev(spec)
+        return call()
     except OSError as e:
         if e.errno in SKIP_ERRNOS:
-            print(json.dumps({"skip": f"the kernel refused the AF_XDP backend: {e}"}))
+            print(json.dumps({"skip": f"the kernel refused {what}: {e}"}))
             sys.exit(0)
         raise
+
+
+def open_netdev(spec):
+    return or_skip("the AF_XDP backend", lambda: qc.AfXdpNetdev(spec))
 
 
 def receive_backend(nd, n):
@@ -351,22 +357,25 @@ def send_backend(nd, f, queue=0):
     raise TimeoutError("the backend never had a free Tx frame")
 
 
-def exchange(nd, peer, n, sizes, tx_queue=0):
-    """n frames peer -> backend, then n frames backend -> peer."""
-    raw = raw_socket(peer)
+def exchange(nd, raw, n, sizes, tx_queue=0):
+    """n frames from the raw socket (on the peer) to the backend, then n frames back."""
     for i in range(n):
         raw.send(frame(1, i, sizes[i % len(sizes)]))
     rx = receive_backend(nd, n)
     for i in range(n):
         send_backend(nd, frame(2, i, sizes[i % len(sizes)]), tx_queue)
     tx = receive_raw(raw, n)
-    raw.close()
     return {"rx": rx, "tx": tx}
 
 
 def xdp_attached(ifname):
     out = subprocess.run(["ip", "-j", "link", "show", ifname], capture_output=True, text=True, check=True)
     return "xdp" in json.loads(out.stdout)[0]
+
+
+def prepare_sockets(ifname):
+    """The helper's side of inhibit=on."""
+    return or_skip("the helper's XDP program or socket", lambda: qc.af_xdp_prepare_sockets(ifname))
 
 
 def rx_packets(ifname):
@@ -385,7 +394,7 @@ def main(scenario, args):
     if scenario == "exchange":
         nd = open_netdev(args["spec"])
         result = {"mode": nd.mode, "queues": nd.queues}
-        result.update(exchange(nd, args["peer"], args["n"], args["sizes"], args.get("tx_queue", 0)))
+        result.update(exchange(nd, raw_socket(args["peer"]), args["n"], args["sizes"], args.get("tx_queue", 0)))
         result["stats"] = nd.stats()
         result["attached_while_open"] = xdp_attached(nd.ifname)
         ifname = nd.ifname
@@ -417,17 +426,11 @@ def main(scenario, args):
         return {"modes": modes, "fds_before": fds_before, "fds_after": len(os.listdir("/proc/self/fd")),
                 "attached_after_close": xdp_attached(args["ifname"])}
     if scenario == "inhibit":
-        try:
-            fds = qc.af_xdp_prepare_sockets(args["ifname"])
-        except OSError as e:
-            if e.errno in SKIP_ERRNOS:
-                print(json.dumps({"skip": f"the kernel refused the helper's XDP program or socket: {e}"}))
-                sys.exit(0)
-            raise
+        fds = prepare_sockets(args["ifname"])
         attached_by_helper = xdp_attached(args["ifname"])
         nd = open_netdev(f"af-xdp,id=h0,ifname={args['ifname']},inhibit=on,sock-fds={fds[0]}")
         result = {"mode": nd.mode, "attached_by_helper": attached_by_helper}
-        result.update(exchange(nd, args["peer"], args["n"], args["sizes"]))
+        result.update(exchange(nd, raw_socket(args["peer"]), args["n"], args["sizes"]))
         nd.close()
         try:
             os.fstat(fds[0])
@@ -437,6 +440,40 @@ def main(scenario, args):
         result["attached_after_close"] = xdp_attached(args["ifname"])
         qc.af_xdp_detach_program(args["ifname"])
         result["attached_after_detach"] = xdp_attached(args["ifname"])
+        return result
+    if scenario == "unprivileged":
+        # The helper (this process, root) prepares the socket and a raw socket on the peer; the
+        # backend runs in a child with only the capabilities given (setpriv), under a 1 MiB
+        # locked-memory limit.
+        import resource
+        fds = prepare_sockets(args["ifname"])
+        raw = raw_socket(args["peer"])
+        results = {}
+        def limit():
+            resource.setrlimit(resource.RLIMIT_MEMLOCK, (1 << 20, 1 << 20))
+        for caps in args["capabilities"]:
+            grandchild = dict(args, sock_fd=fds[0], raw_fd=raw.fileno())
+            out = subprocess.run(["setpriv", "--bounding-set", caps, "--inh-caps", caps, sys.executable,
+                                  __file__, sys.argv[1], "without-capabilities", json.dumps(grandchild)],
+                                 pass_fds=(fds[0], raw.fileno()), preexec_fn=limit, capture_output=True,
+                                 text=True, timeout=120)
+            if out.returncode != 0:
+                raise SystemExit(f"the unprivileged child failed:\n{out.stdout}\n{out.stderr}")
+            results[caps] = json.loads(out.stdout.splitlines()[-1])
+        qc.af_xdp_detach_program(args["ifname"])
+        return results
+    if scenario == "without-capabilities":
+        status = open("/proc/self/status").read()
+        cap_eff = int(status.split("CapEff:")[1].split()[0], 16)
+        raw = socket.socket(fileno=args["raw_fd"])
+        raw.settimeout(2)
+        try:
+            nd = qc.AfXdpNetdev(f"af-xdp,id=u0,ifname={args['ifname']},inhibit=on,sock-fds={args['sock_fd']}")
+        except OSError as e:
+            return dict(error(e), cap_eff=cap_eff)
+        result = {"mode": nd.mode, "cap_eff": cap_eff}
+        result.update(exchange(nd, raw, args["n"], args["sizes"]))
+        nd.close()
         return result
     if scenario == "bench":
         runs = []
@@ -594,6 +631,51 @@ def test_inhibit_uses_the_helpers_program_and_sockets(netns: Netns) -> None:
     assert not r["attached_after_detach"]
 
 
+def test_inhibit_lets_a_backend_without_capabilities_move_frames(netns: Netns) -> None:
+    # What inhibit=on is for: a privileged helper attaches the program and creates the socket; the
+    # backend, without CAP_NET_RAW, CAP_BPF or CAP_NET_ADMIN, registers its UMEM on it and binds it.
+    # The 16 MiB UMEM is pinned memory: with no capability at all, under a 1 MiB locked-memory
+    # limit, the kernel refuses (ENOBUFS) and the message says what to do; with CAP_IPC_LOCK
+    # alone frames move.
+    if not shutil.which("setpriv"):
+        pytest.skip("needs util-linux's setpriv to run the backend without capabilities")
+    netns.veth("xa", "xb")
+    r = netns.child_run("unprivileged", ifname="xa", peer="xb", n=32, sizes=SIZES,
+                        capabilities=["-all", "-all,+ipc_lock"])
+    refused, moved = r["-all"], r["-all,+ipc_lock"]
+    assert refused["cap_eff"] == 0
+    assert refused["error"] == "OSError" and refused["errno"] in (errno.ENOBUFS, errno.ENOMEM), refused
+    assert "could not set up the AF_XDP socket" in refused["message"]
+    assert "ulimit -l" in refused["message"] and "CAP_IPC_LOCK" in refused["message"]
+    assert moved["cap_eff"] == 1 << 14, moved          # CAP_IPC_LOCK, nothing else
+    assert moved["mode"] in ("native", "skb")
+    assert moved["rx"] == expected(1, 32) and moved["tx"] == expected(2, 32)
+
+
+def test_without_capabilities_and_without_inhibit_the_kernel_refuses(netns: Netns) -> None:
+    if not shutil.which("setpriv"):
+        pytest.skip("needs util-linux's setpriv to run the backend without capabilities")
+    netns.veth("xa", "xb")
+    code = """
+import importlib.util, json, sys
+s = importlib.util.spec_from_file_location('qemu_core', sys.argv[1])
+qc = importlib.util.module_from_spec(s); s.loader.exec_module(qc)
+try:
+    qc.AfXdpNetdev('af-xdp,id=t0,ifname=xa')
+    print(json.dumps(None))
+except OSError as e:
+    print(json.dumps([type(e).__name__, e.errno, str(e)]))
+"""
+    out = subprocess.run(["ip", "netns", "exec", netns.name, "setpriv", "--bounding-set", "-all", "--inh-caps",
+                          "-all", sys.executable, "-c", code, str(netns.extension)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    kind, err, message = json.loads(out.stdout)
+    assert (kind, err) == ("PermissionError", errno.EPERM)
+    assert "could not load libxdp's XSK program" in message
+    assert "CAP_BPF and CAP_NET_ADMIN" in message and "inhibit=on,sock-fds=" in message
+
+
 def test_queues_and_channels(netns: Netns) -> None:
     netns.veth("xa", "xb", queues=4)
     assert netns.parse("af-xdp,id=q,ifname=xa")["channels"] == 4
@@ -682,11 +764,11 @@ def test_bench_moves_every_frame(netns: Netns) -> None:
     netns.veth("xa", "xb")
     r = netns.child_run("bench", spec="af-xdp,id=b0,ifname=xa,mode=skb", peer="xb", size=64, count=3000,
                         batch=32)
-    for run in r["runs"]:
-        assert run["xdp_mode"] == ("skb" if run["path"] == "af-xdp" else None), run
-        assert run["count"] == 3000 and run["seconds"] > 0, run
-        if run["direction"] == "tx":
-            assert run["sent"] == 3000 and run["peer_rx"] == 3000, run
+    for one in r["runs"]:
+        assert one["xdp_mode"] == ("skb" if one["path"] == "af-xdp" else None), one
+        assert one["count"] == 3000 and one["seconds"] > 0, one
+        if one["direction"] == "tx":
+            assert one["sent"] == 3000 and one["peer_rx"] == 3000, one
         else:
-            assert run["sent"] == 3000 and run["received"] + run["kernel_drops"] == 3000, run
-            assert run["received"] > 0 and run["out_of_order"] == 0, run
+            assert one["sent"] == 3000 and one["received"] + one["kernel_drops"] == 3000, one
+            assert one["received"] > 0 and one["out_of_order"] == 0, one
