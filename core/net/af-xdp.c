@@ -42,6 +42,7 @@
 #include <inttypes.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -648,7 +649,9 @@ int af_xdp_check_host(const AfXdpOptions *opts, AfXdpHostInfo *info, char **errp
 /*
  * libxdp and libbpf print their warnings to stderr.  While the backend
  * opens, the last one is kept instead and added to the error message.
+ * Their print callbacks are process-wide: one capture at a time.
  */
+static pthread_mutex_t capture_lock = PTHREAD_MUTEX_INITIALIZER;
 static char diagnostic[256];
 
 static int __attribute__((format(printf, 1, 0))) keep_diagnostic(const char *fmt, va_list ap)
@@ -688,7 +691,11 @@ typedef struct DiagnosticCapture {
 
 static DiagnosticCapture capture_begin(void)
 {
-    DiagnosticCapture saved = { libxdp_set_print(keep_libxdp), libbpf_set_print(keep_libbpf) };
+    DiagnosticCapture saved;
+
+    pthread_mutex_lock(&capture_lock);
+    saved.xdp = libxdp_set_print(keep_libxdp);
+    saved.bpf = libbpf_set_print(keep_libbpf);
     diagnostic[0] = '\0';
     return saved;
 }
@@ -697,6 +704,7 @@ static void capture_end(DiagnosticCapture saved)
 {
     libxdp_set_print(saved.xdp);
     libbpf_set_print(saved.bpf);
+    pthread_mutex_unlock(&capture_lock);
 }
 
 /* What the kernel or libxdp answered, with the last warning of libxdp or libbpf when there was one. */
@@ -853,7 +861,7 @@ static int queue_create(AfXdpNetdev *nd, AfXdpQueue *q, bool force_copy)
     q->fd = xsk_socket__fd(q->xsk);
     queue_fill_rings(q);
     ret = xsk_socket__update_xskmap(q->xsk, nd->program.map_fd);
-    return ret < 0 ? -errno : 0;
+    return ret < 0 ? ret : 0;
 }
 
 /*

@@ -612,11 +612,15 @@ static int packet_socket(const char *ifname, uint16_t proto, int rcvbuf)
  */
 static int packet_send_all(int fd, size_t len, uint64_t count, unsigned batch, uint64_t *busy)
 {
-    static uint8_t frames[BENCH_BURST][AF_XDP_MAX_FRAME];
+    uint8_t (*frames)[AF_XDP_MAX_FRAME] = malloc(BENCH_BURST * sizeof(*frames));
     struct mmsghdr msgs[BENCH_BURST];
     struct iovec iov[BENCH_BURST];
     uint64_t seq = 0;
+    int ret = 0;
 
+    if (!frames) {
+        return -ENOMEM;
+    }
     batch = batch < 1 ? 1 : batch > BENCH_BURST ? BENCH_BURST : batch;
     while (seq < count) {
         unsigned n = count - seq < batch ? (unsigned)(count - seq) : batch;
@@ -632,14 +636,16 @@ static int packet_send_all(int fd, size_t len, uint64_t count, unsigned batch, u
         sent = n == 1 ? (send(fd, frames[0], len, 0) < 0 ? -1 : 1) : sendmmsg(fd, msgs, n, 0);
         if (sent < 0) {
             if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR) {
-                return -errno;
+                ret = -errno;
+                break;
             }
             (*busy)++;
             continue;
         }
         seq += (unsigned)sent;
     }
-    return 0;
+    free(frames);
+    return ret;
 }
 
 typedef struct BenchGenerator {
@@ -685,7 +691,7 @@ typedef struct BenchPath {
 
 static int bench_tx(BenchPath *p, size_t len, uint64_t count, unsigned batch, BenchResult *r)
 {
-    static uint8_t frame[AF_XDP_MAX_FRAME];
+    uint8_t frame[AF_XDP_MAX_FRAME];
     double start = now_seconds();
     int ret = 0;
 
@@ -750,7 +756,7 @@ static int bench_recv_one(BenchPath *p, uint8_t *buf, size_t cap, int timeout_ms
 
 static int bench_rx(BenchPath *p, const char *peer, size_t len, uint64_t count, BenchResult *r)
 {
-    static uint8_t buf[AF_XDP_MAX_FRAME];
+    uint8_t buf[AF_XDP_MAX_FRAME];
     BenchGenerator gen = { .ifname = peer, .len = len, .count = count };
     pthread_t thread;
     double last = 0;

@@ -146,7 +146,9 @@ int af_xdp_fd(const AfXdpNetdev *nd, uint32_t q);
  * index q: copy it into a free UMEM frame, put it on the Tx ring and, when
  * kick is true, wake the kernel (sendto(MSG_DONTWAIT)) to transmit it.
  * Completed frames are reclaimed first.  -EAGAIN when every frame is in
- * flight or the Tx ring is full (retry after af_xdp_kick()).
+ * flight or the Tx ring is full (retry after af_xdp_kick()).  A frame
+ * longer than the interface's MTU allows is completed by the kernel and
+ * dropped by the device, as a NIC drops it.
  */
 int af_xdp_send(AfXdpNetdev *nd, uint32_t q, const void *frame, size_t len, bool kick);
 
