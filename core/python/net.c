@@ -893,8 +893,8 @@ static PyMethodDef net_methods[] = {
       "af_xdp_implementation() -> str: the real backend or the stub." },
     { "af_xdp_prepare_sockets", (PyCFunction)(void (*)(void))py_prepare_sockets, METH_VARARGS | METH_KEYWORDS,
       "af_xdp_prepare_sockets(ifname, queues=1, start_queue=0) -> (fd, ...): attach libxdp's XSK program "
-      "(native mode) and put one new AF_XDP socket per queue in its XSKMAP, as a privileged helper does "
-      "for inhibit=on,sock-fds=...; the caller owns the descriptors." },
+      "(native, falling back to skb) and put one new AF_XDP socket per queue in its XSKMAP, as a privileged "
+      "helper does for inhibit=on,sock-fds=...; the caller owns the descriptors." },
     { "af_xdp_detach_program", py_detach_program, METH_VARARGS,
       "af_xdp_detach_program(ifname): detach the XDP program(s) attached to ifname." },
     { "af_xdp_bench", (PyCFunction)(void (*)(void))py_af_xdp_bench, METH_VARARGS | METH_KEYWORDS,

@@ -169,11 +169,12 @@ int af_xdp_queue_stats(const AfXdpNetdev *nd, uint32_t q, AfXdpQueueStats *stats
 
 /*
  * The privileged side of inhibit=on, for a helper that hands sockets to an
- * unprivileged backend: attach libxdp's default XSK program to ifname
- * (xsk_setup_xdp_prog), create one unbound AF_XDP socket per queue
- * start_queue .. start_queue + queues - 1 and put each in the program's
- * XSKMAP at its queue.  Stores the socket descriptors in fds[] (the caller
- * owns them) and returns 0.
+ * unprivileged backend: attach libxdp's default XSK program to ifname as
+ * the backend does (native, falling back to skb), create one unbound
+ * AF_XDP socket per queue start_queue .. start_queue + queues - 1 and put
+ * each in the program's XSKMAP at its queue.  The program stays attached.
+ * Stores the socket descriptors in fds[] (the caller owns them) and
+ * returns 0.
  */
 int af_xdp_prepare_sockets(const char *ifname, uint32_t start_queue, uint32_t queues,
                            int *fds, char **errp);
