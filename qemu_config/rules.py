@@ -302,10 +302,12 @@ FEATURES: tuple[Feature, ...] = (
         config_host=("CONFIG_AF_XDP",),
         summary=SummaryRow("Network backends", "AF_XDP support"), summary_shows="version",
         debian_packages=("libxdp-dev", "libbpf-dev"),
-        note="QEMU asks for libxdp >= 1.4.0, but every xsk call the core's AF_XDP backend makes "
-             "(xsk_umem__create, xsk_socket__create, xsk_setup_xdp_prog, xsk_socket__update_xskmap "
-             "and the XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD flag) is in libxdp since 1.2.0 "
-             "(symbol version LIBXDP_1.2.0); Debian 12 ships 1.3.1, so 1.2.0 is what is required.",
+        note="QEMU asks for libxdp >= 1.4.0 (for xsk_umem__create_with_fd); the core's AF_XDP backend "
+             "registers the UMEM on caller-given sockets itself, and every libxdp call it makes "
+             "(xsk_umem__create, xsk_socket__create with XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD, "
+             "xsk_socket__update_xskmap, xdp_program__find_file) is at symbol version LIBXDP_1.2.0, "
+             "and its libbpf calls (bpf_xdp_attach/detach/query) at LIBBPF_0.7.0 or older; "
+             "Debian 12 ships libxdp 1.3.1, so 1.2.0 is what is required.",
     ),
     Feature(
         "hv_balloon", "hv_balloon",
