@@ -960,8 +960,12 @@ static int queue_create_on_fd(AfXdpNetdev *nd, AfXdpQueue *q, int fd, bool force
     sxdp.sxdp_ifindex = nd->ifindex;
     sxdp.sxdp_queue_id = q->queue_id;
     sxdp.sxdp_flags = XDP_USE_NEED_WAKEUP | (force_copy ? XDP_COPY : 0);
-    if (bind(fd, (struct sockaddr *)&sxdp, sizeof(sxdp)) < 0) {
-        return -errno;
+    /* As queue_create_retrying(): a queue whose last socket was just closed reads busy for a moment. */
+    for (int i = 0; bind(fd, (struct sockaddr *)&sxdp, sizeof(sxdp)) < 0; i++) {
+        if (errno != EBUSY || i + 1 >= BUSY_RETRIES) {
+            return -errno;
+        }
+        usleep(BUSY_RETRY_MS * 1000);
     }
     queue_fill_rings(q);
     return 0;
