@@ -318,12 +318,11 @@ def source_lists(config: "Configuration") -> list[tuple[str, str]]:
 
 
 def reconfigure_inputs(config: "Configuration") -> list[str]:
-    """Source files whose change makes `make` re-run configure: the option table, target and device files,
-    and every Kconfig file a target's solve read."""
+    """Source files whose change makes `make` re-run configure: the option table and every Kconfig and
+    device file a target's solve read.  (The Makefile finds the sourceset declarations and the target
+    files itself when it runs, so that a new one counts too.)"""
     src = config.env.source_dir
-    paths = [src / p for p in ("configure", "meson_options.txt", "VERSION")]
-    paths += sorted((src / "configs" / "targets").glob("*.mak"))
-    files = [str(p) for p in paths]
+    files = [str(src / p) for p in ("configure", "meson_options.txt", "VERSION")]
     for solved in config.devices:
         files += [f for f in solved.files_read if f not in files]
     return files

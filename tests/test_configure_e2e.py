@@ -159,6 +159,32 @@ def test_in_source_configure_reuses_its_build_dir(tmp_path: Path) -> None:
     assert "ERROR: ./build dir already exists and was not previously created by configure" in proc.stderr
 
 
+def test_make_reconfigures_when_a_sourceset_declaration_changes_or_appears(tmp_path: Path) -> None:
+    src = copy_source_tree(tmp_path / "src")
+    build = tmp_path / "b"
+    run_configure(build, "--target-list=x86_64-softmmu", configure=src / "configure")
+    env = {**os.environ, "MAKEFLAGS": ""}
+    assert run(["make", "-C", str(build)], env=env).returncode == 0
+    quiet = run(["make", "-C", str(build)], env=env)
+    assert "configuration is out of date" not in quiet.stdout
+    # A new subsystem directory with its own declaration: make must notice the file it did not know.
+    new_dir = src / "core" / "hw" / "watchdog"
+    new_dir.mkdir()
+    (new_dir / "wdt-demo.c").write_text('#include "qemu/osdep.h"\n#include "hw/qdev.h"\n\n'
+                                        'DEVICE_MODEL(wdt_demo, "wdt-demo", "isa", "demo watchdog")\n')
+    (new_dir / "sources.toml").write_text('set = "system"\n\n[[rule]]\nsources = ["wdt-demo.c"]\n')
+    made = run(["make", "-C", str(build)], env=env)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "configuration is out of date, running ./config.status" in made.stdout
+    assert '"wdt-demo"' in run([str(build / "qemu-system-x86_64"), "-device", "help"]).stdout
+    # An edit to an existing declaration counts too.
+    decl = new_dir / "sources.toml"
+    decl.write_text(decl.read_text().replace('sources = ["wdt-demo.c"]', 'when = ["CONFIG_NOT_SET"]\nif_true = ["wdt-demo.c"]'))
+    made = run(["make", "-C", str(build)], env=env)
+    assert made.returncode == 0 and "configuration is out of date" in made.stdout
+    assert '"wdt-demo"' not in run([str(build / "qemu-system-x86_64"), "-device", "help"]).stdout
+
+
 def test_config_status_replays_configure(tmp_path: Path) -> None:
     build = tmp_path / "b"
     run_configure(build, "--disable-relocatable", env={"CFLAGS": "-O1"})
