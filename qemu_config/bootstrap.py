@@ -189,6 +189,19 @@ def ensure_meson_script(venv_dir: Path) -> Path:
     return script
 
 
+def ensure_engine_script(venv_dir: Path, source_dir: Path) -> Path:
+    """``<venv>/bin/qemu-config``: the engine's command (explain, sources, ...) for this build's source tree."""
+    script = venv_dir / "bin" / "qemu-config"
+    text = (f"#!{venv_dir / 'bin' / 'python3'}\n"
+            "# Written by configure: qemu-config from the source tree this build was configured from.\n"
+            f"import sys\nsys.path.insert(0, {str(source_dir)!r})\n"
+            "from qemu_config.cli import main\nsys.exit(main())\n")
+    if not script.exists() or script.read_text(encoding="utf-8") != text:
+        script.write_text(text, encoding="utf-8")
+        script.chmod(0o755)
+    return script
+
+
 def main(argv: list[str]) -> int:
     """``python -m qemu_config.bootstrap VENV_DIR``: create the build dir's venv (used by ./configure)."""
     if len(argv) != 1:

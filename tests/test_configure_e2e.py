@@ -27,6 +27,15 @@ def native_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build
 
 
+def test_build_dir_has_the_engine_command(native_build: Path, tmp_path: Path) -> None:
+    """pyvenv/bin/qemu-config runs the engine of the tree the build was configured from, from anywhere."""
+    engine = native_build / "pyvenv" / "bin" / "qemu-config"
+    here = run([str(engine), "explain", "hv-balloon"], cwd=native_build)
+    assert here.returncode == 0 and here.stdout.startswith("hv_balloon: "), here.stderr
+    elsewhere = run([str(engine), "sources", "-C", str(native_build), "--target", "x86_64-softmmu"], cwd=tmp_path)
+    assert elsewhere.returncode == 0 and "core/system/main.c" in elsewhere.stdout, elsewhere.stderr
+
+
 def test_binary_reports_the_configuration_it_was_built_with(native_build: Path) -> None:
     exe = native_build / "qemu-system-x86_64"
     version = run([str(exe), "--version"])
