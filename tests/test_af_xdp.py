@@ -293,6 +293,38 @@ print(json.dumps(result))
                                              "(it has no netdev backend)"]
 
 
+def netdev_check(build_dir: Path, spec: str) -> subprocess.CompletedProcess[str]:
+    return run([str(build_dir / "qemu-system-x86_64"), "-netdev", spec])
+
+
+def test_binary_checks_a_netdev_as_it_would_open_it(enabled: Path) -> None:
+    ok = netdev_check(enabled, "af-xdp,id=n0,ifname=lo,mode=skb,queues=2,start-queue=1,force-copy=on")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout == ("netdev n0: af-xdp on lo (ifindex 1), queues 1..2, mode skb, "
+                         "force-copy on, inhibit off\n")
+    auto = netdev_check(enabled, "af-xdp,id=n1,ifname=lo")
+    assert "mode native (skb if refused)" in auto.stdout
+    for spec, message in [
+        ("af-xdp,id=n0,ifname=lo,queues=0", "'queues=0' is out of range"),
+        ("af-xdp,id=n0,ifname=nosuch0", "ifname=nosuch0: no such network interface"),
+        ("af-xdp,id=n0,ifname=lo,inhibit=on,sock-fds=987", "descriptor 987 is not open"),
+        ("user,id=u0", "Parameter 'type' expects a netdev backend type: 'user' is not one of this build"),
+    ]:
+        bad = netdev_check(enabled, spec)
+        assert bad.returncode == 1 and bad.stdout == ""
+        first, *rest = bad.stderr.splitlines()
+        assert first.startswith(f"{enabled / 'qemu-system-x86_64'}: -netdev {spec}: ") and message in first
+        assert rest == []
+
+
+def test_binary_without_the_backend_says_how_to_get_it(disabled: Path) -> None:
+    bad = netdev_check(disabled, "af-xdp,id=n0,ifname=lo")
+    assert bad.returncode == 1
+    assert "af-xdp netdev backend was not compiled in" in bad.stderr and "--enable-af-xdp" in bad.stderr
+    none = netdev_check(disabled, "user,id=u0")
+    assert none.returncode == 1 and "see -netdev help (it has none)" in none.stderr
+
+
 # ---- packets, in a network namespace of the test's own ------------------
 
 CHILD = r'''

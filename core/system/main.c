@@ -9,6 +9,9 @@
 #include "hw/qdev.h"
 #include "qemu/cutils.h"
 #include "net/net.h"
+#include "net/af-xdp.h"
+
+#include <inttypes.h>
 
 #ifndef QEMU_TARGET_NAME
 #error "QEMU_TARGET_NAME must name the target (set by meson.build)"
@@ -85,6 +88,57 @@ static void print_netdev_backends(void)
     }
 }
 
+/* One line of what a checked af-xdp netdev would open. */
+static void print_af_xdp(const AfXdpOptions *opts, const AfXdpHostInfo *info)
+{
+    printf("netdev %s: af-xdp on %s (ifindex %u), queues %" PRIu32 "..%" PRIu32 ", mode %s, "
+           "force-copy %s, inhibit %s", opts->id, opts->ifname, info->ifindex, opts->start_queue,
+           opts->start_queue + opts->queues - 1,
+           opts->mode == AF_XDP_MODE_AUTO ? "native (skb if refused)" : af_xdp_mode_name(opts->mode),
+           opts->force_copy ? "on" : "off", opts->inhibit ? "on" : "off");
+    for (uint32_t i = 0; i < opts->n_sock_fds; i++) {
+        printf("%s%d", i ? ":" : " with sock-fds ", opts->sock_fds[i]);
+    }
+    printf("\n");
+}
+
+/*
+ * -netdev SPEC: check a netdev as the emulator does before it opens it (the
+ * options, then the host: the interface, its queues, the descriptors) and
+ * say what it would open.  Nothing is opened: no CPU runs to use it.
+ */
+static int check_netdev(const char *argv0, const char *spec)
+{
+    char *type = NULL, *err = NULL;
+    int ret = netdev_spec_type(spec, &type, &err);
+
+    if (ret == 0 && strcmp(type, AF_XDP_NETDEV_TYPE) != 0) {
+        const char *const *types;
+        size_t count = netdev_backend_types(&types);
+        fprintf(stderr, "%s: -netdev %s: Parameter 'type' expects a netdev backend type: '%s' is not one "
+                "of this build; see -netdev help%s\n", argv0, spec, type,
+                count ? "" : " (it has none)");
+        free(type);
+        return 1;
+    }
+    free(type);
+    AfXdpOptions opts;
+    AfXdpHostInfo info;
+    if (ret == 0 && (ret = af_xdp_parse(spec, &opts, &err)) == 0) {
+        ret = af_xdp_check_host(&opts, &info, &err);
+        if (ret == 0) {
+            print_af_xdp(&opts, &info);
+        }
+        af_xdp_options_free(&opts);
+    }
+    if (ret < 0) {
+        fprintf(stderr, "%s: -netdev %s: %s\n", argv0, spec, err ? err : strerror(-ret));
+        free(err);
+        return 1;
+    }
+    return 0;
+}
+
 static void print_data_dirs(void)
 {
     static const char *const firmware[] = { CONFIG_QEMU_FIRMWAREPATH NULL };
@@ -102,12 +156,13 @@ static void print_data_dirs(void)
 static void print_usage(FILE *out, const char *argv0)
 {
     fprintf(out,
-            "usage: %s [--version] [--build-config] [-device help] [-accel help] [-netdev help] [-L help]\n"
+            "usage: %s [--version] [--build-config] [-device help] [-accel help] [-netdev help|SPEC] [-L help]\n"
             "  --version       print the version\n"
             "  --build-config  print the configuration this binary was built with\n"
             "  -device help    list the device models compiled in\n"
             "  -accel help     list the accelerators compiled in for this target\n"
             "  -netdev help    list the network backends compiled in\n"
+            "  -netdev SPEC    check a netdev (options, interface, queues) and say what it would open\n"
             "  -L help         list the data directories (relocated in a relocatable install)\n",
             argv0);
 }
@@ -130,6 +185,9 @@ int main(int argc, char **argv)
     if (argc == 3 && !strcmp(argv[1], "-netdev") && !strcmp(argv[2], "help")) {
         print_netdev_backends();
         return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "-netdev")) {
+        return check_netdev(argv[0], argv[2]);
     }
     if (argc == 3 && !strcmp(argv[1], "-L") && !strcmp(argv[2], "help")) {
         print_data_dirs();
