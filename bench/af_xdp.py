@@ -34,8 +34,6 @@ first.
 from __future__ import annotations
 
 import argparse
-import importlib.machinery
-import importlib.util
 import json
 import os
 import platform
@@ -46,32 +44,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from built_core import build_core, extension_path, load_extension
+
 SIZES = (64, 1500)
 TX_BATCHES = (1, 32)
-
-
-def build_core(build_dir: Path) -> None:
-    env = dict(os.environ, PYTHON=sys.executable)
-    for cmd in ([str(REPO / "configure"), "--target-list=x86_64-softmmu", "--enable-af-xdp"], ["ninja"]):
-        proc = subprocess.run(cmd, cwd=build_dir, env=env, capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
-
-
-def extension_path(build_dir: Path) -> Path:
-    for path in sorted(build_dir.glob("qemu_core*")):
-        if any(path.name.endswith(s) for s in importlib.machinery.EXTENSION_SUFFIXES):
-            return path
-    sys.exit(f"no qemu_core extension in {build_dir}: build the core first")
-
-
-def load_extension(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("qemu_core", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def ip(*args: str) -> None:
@@ -174,7 +150,7 @@ def main() -> int:
         build_dir = args.build_dir.resolve()
     else:
         build_dir = Path(tempfile.mkdtemp(prefix="qemu-af-xdp-bench-"))
-        build_core(build_dir)
+        build_core(build_dir, "--enable-af-xdp")
     extension = extension_path(build_dir)
 
     ns = f"qc-axdp-bench-{os.getpid()}"

@@ -39,8 +39,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import importlib.machinery
-import importlib.util
 import json
 import os
 import subprocess
@@ -50,33 +48,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from built_core import build_core, extension_path, load_extension
+
 PAGE = 4096
 GIB_PAGES = (1 << 30) // PAGE
 BALLOON_PAGES = 200 * GIB_PAGES          # 52,428,800
 GUEST_PAGES = 512 * GIB_PAGES
 TIB_PAGES = 1024 * GIB_PAGES
 PATTERNS = ("contiguous", "fragmented", "random", "duplicates")
-
-
-def build_core(build_dir: Path) -> None:
-    env = dict(os.environ, PYTHON=sys.executable)
-    for cmd in ([str(REPO / "configure"), "--target-list=x86_64-softmmu", "--enable-hv-balloon"],
-                ["ninja"]):
-        proc = subprocess.run(cmd, cwd=build_dir, env=env, capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
-
-
-def load_extension(build_dir: Path) -> ModuleType:
-    for path in sorted(build_dir.glob("qemu_core*")):
-        if any(path.name.endswith(s) for s in importlib.machinery.EXTENSION_SUFFIXES):
-            spec = importlib.util.spec_from_file_location("qemu_core", path)
-            assert spec and spec.loader
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-    sys.exit(f"no qemu_core extension in {build_dir}: build the core first")
 
 
 def best(qc: ModuleType, tracker: str, pattern: str, repeat: int) -> dict[str, Any]:
@@ -154,8 +133,8 @@ def main() -> int:
         build_dir = args.build_dir.resolve()
     else:
         build_dir = Path(tempfile.mkdtemp(prefix="qemu-balloon-bench-"))
-        build_core(build_dir)
-    qc = load_extension(build_dir)
+        build_core(build_dir, "--enable-hv-balloon")
+    qc = load_extension(extension_path(build_dir))
     if not qc.hv_balloon_available():
         sys.exit("this build has hv-balloon compiled out: configure with --enable-hv-balloon")
     if args.mallinfo_only:
