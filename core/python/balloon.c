@@ -29,14 +29,10 @@
 
 #include <time.h>
 
-/* Raise the Python exception for a negative errno and a malloc'ed message. */
+/* Raise the Python exception for a page tracker call that failed (see qemu_core_raise). */
 static void *raise_errno(int err, char *msg)
 {
-    PyObject *type = err == -ENOSYS ? PyExc_RuntimeError
-                   : err == -ENOMEM ? PyExc_MemoryError : PyExc_ValueError;
-    PyErr_SetString(type, msg ? msg : "page tracker error");
-    free(msg);
-    return NULL;
+    return qemu_core_raise(err, msg, "page tracker error");
 }
 
 /* ---- PageRangeTree ---------------------------------------------------- */

@@ -29,11 +29,7 @@ static PyTypeObject PySurface_Type;
 
 static void *raise_console_error(int err, char *msg)
 {
-    PyObject *type = err == -ENOSYS ? PyExc_RuntimeError
-                   : err == -ENOMEM ? PyExc_MemoryError : PyExc_ValueError;
-    PyErr_SetString(type, msg ? msg : "display surface error");
-    free(msg);
-    return NULL;
+    return qemu_core_raise(err, msg, "display surface error");
 }
 
 static int surface_init(PySurface *self, PyObject *args, PyObject *kwds)
@@ -236,16 +232,7 @@ static PyObject *core_surface_formats(PyObject *self, PyObject *unused)
 {
     size_t count;
     const char *const *names = console_formats(&count);
-    PyObject *tuple = PyTuple_New((Py_ssize_t)count);
-    for (size_t i = 0; tuple && i < count; i++) {
-        PyObject *name = PyUnicode_FromString(names[i]);
-        if (!name) {
-            Py_CLEAR(tuple);
-            break;
-        }
-        PyTuple_SET_ITEM(tuple, (Py_ssize_t)i, name);
-    }
-    return tuple;
+    return qemu_core_string_tuple(names, count);
 }
 
 static PyMethodDef console_functions[] = {

@@ -68,17 +68,8 @@ static PyObject *py_netdev_backends(PyObject *self, PyObject *unused)
 {
     const char *const *types;
     size_t count = netdev_backend_types(&types);
-    PyObject *tuple = PyTuple_New((Py_ssize_t)count);
 
-    for (size_t i = 0; tuple && i < count; i++) {
-        PyObject *name = PyUnicode_FromString(types[i]);
-        if (!name) {
-            Py_CLEAR(tuple);
-            break;
-        }
-        PyTuple_SET_ITEM(tuple, (Py_ssize_t)i, name);
-    }
-    return tuple;
+    return qemu_core_string_tuple(types, count);
 }
 
 /*

@@ -16,4 +16,15 @@ int qemu_core_init_targets(PyObject *module);
 int qemu_core_init_console(PyObject *module);
 int qemu_core_init_net(PyObject *module);
 
+/*
+ * The Python exception for a core call that failed with a negative errno and
+ * a malloc'ed message (freed here; fallback when it is NULL): RuntimeError
+ * for -ENOSYS (compiled out), MemoryError for -ENOMEM, ValueError otherwise.
+ * Returns NULL, for "return qemu_core_raise(...);".
+ */
+PyObject *qemu_core_raise(int err, char *msg, const char *fallback);
+
+/* A tuple of count C strings, or NULL with an exception set. */
+PyObject *qemu_core_string_tuple(const char *const *items, size_t count);
+
 #endif

@@ -46,6 +46,29 @@ static PyObject *decode_c_string(const char *text)
     return result;
 }
 
+PyObject *qemu_core_raise(int err, char *msg, const char *fallback)
+{
+    PyObject *type = err == -ENOSYS ? PyExc_RuntimeError
+                   : err == -ENOMEM ? PyExc_MemoryError : PyExc_ValueError;
+    PyErr_SetString(type, msg ? msg : fallback);
+    free(msg);
+    return NULL;
+}
+
+PyObject *qemu_core_string_tuple(const char *const *items, size_t count)
+{
+    PyObject *tuple = PyTuple_New((Py_ssize_t)count);
+    for (size_t i = 0; tuple && i < count; i++) {
+        PyObject *item = PyUnicode_FromString(items[i]);
+        if (!item) {
+            Py_CLEAR(tuple);
+            break;
+        }
+        PyTuple_SET_ITEM(tuple, (Py_ssize_t)i, item);
+    }
+    return tuple;
+}
+
 static PyObject *config_value(const QemuConfigEntry *e)
 {
     switch (e->kind) {

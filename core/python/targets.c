@@ -31,22 +31,14 @@ static const TargetSelection target_table[] = {
     { NULL, NULL, NULL },
 };
 
+/* A NULL-terminated list of the table as a tuple. */
 static PyObject *string_tuple(const char *const *items)
 {
-    Py_ssize_t count = 0;
+    size_t count = 0;
     while (items[count]) {
         count++;
     }
-    PyObject *tuple = PyTuple_New(count);
-    for (Py_ssize_t i = 0; tuple && i < count; i++) {
-        PyObject *item = PyUnicode_FromString(items[i]);
-        if (!item) {
-            Py_CLEAR(tuple);
-            break;
-        }
-        PyTuple_SET_ITEM(tuple, i, item);
-    }
-    return tuple;
+    return qemu_core_string_tuple(items, count);
 }
 
 static const TargetSelection *find_target(const char *name)
@@ -151,16 +143,12 @@ static PyMethodDef target_functions[] = {
 
 int qemu_core_init_targets(PyObject *module)
 {
-    size_t count = sizeof(target_table) / sizeof(target_table[0]) - 1;
-    PyObject *names = PyTuple_New((Py_ssize_t)count);
-    for (size_t i = 0; names && i < count; i++) {
-        PyObject *name = PyUnicode_FromString(target_table[i].name);
-        if (!name) {
-            Py_CLEAR(names);
-            break;
-        }
-        PyTuple_SET_ITEM(names, (Py_ssize_t)i, name);
+    const size_t count = sizeof(target_table) / sizeof(target_table[0]) - 1;
+    const char *target_names[sizeof(target_table) / sizeof(target_table[0])];
+    for (size_t i = 0; i < count; i++) {
+        target_names[i] = target_table[i].name;
     }
+    PyObject *names = qemu_core_string_tuple(target_names, count);
     if (!names || PyModule_AddObject(module, "targets", names) < 0) {
         Py_XDECREF(names);
         return -1;
