@@ -179,26 +179,31 @@ def install_missing(python: str = sys.executable) -> list[str]:
     return specs
 
 
+def write_venv_script(venv_dir: Path, script: Path, body: str) -> None:
+    """An executable script run by the venv's python: ``body`` imports a ``main``, which it exits with.
+
+    Rewritten only when its text changed.
+    """
+    text = f"#!{venv_dir / 'bin' / 'python3'}\nimport sys\n{body}sys.exit(main())\n"
+    if not script.exists() or script.read_text(encoding="utf-8") != text:
+        script.write_text(text, encoding="utf-8")
+        script.chmod(0o755)
+
+
 def ensure_meson_script(venv_dir: Path) -> Path:
     """``<venv>/bin/meson``: pip's console script, or a wrapper when meson comes from a parent site."""
     script = venv_dir / "bin" / "meson"
     if not script.exists():
-        script.write_text(f"#!{venv_dir / 'bin' / 'python3'}\nimport sys\nfrom mesonbuild.mesonmain import main\n"
-                          "sys.exit(main())\n", encoding="utf-8")
-        script.chmod(0o755)
+        write_venv_script(venv_dir, script, "from mesonbuild.mesonmain import main\n")
     return script
 
 
 def ensure_engine_script(venv_dir: Path, source_dir: Path) -> Path:
     """``<venv>/bin/qemu-config``: the engine's command (explain, sources, ...) for this build's source tree."""
     script = venv_dir / "bin" / "qemu-config"
-    text = (f"#!{venv_dir / 'bin' / 'python3'}\n"
-            "# Written by configure: qemu-config from the source tree this build was configured from.\n"
-            f"import sys\nsys.path.insert(0, {str(source_dir)!r})\n"
-            "from qemu_config.cli import main\nsys.exit(main())\n")
-    if not script.exists() or script.read_text(encoding="utf-8") != text:
-        script.write_text(text, encoding="utf-8")
-        script.chmod(0o755)
+    write_venv_script(venv_dir, script,
+                      "# Written by configure: qemu-config from the source tree this build was configured from.\n"
+                      f"sys.path.insert(0, {str(source_dir)!r})\nfrom qemu_config.cli import main\n")
     return script
 
 
