@@ -37,6 +37,7 @@
 #include "qemu/osdep.h"
 #include "net/af-xdp.h"
 #include "net/net.h"
+#include "qemu/cutils.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -148,27 +149,6 @@ const char *af_xdp_mode_name(AfXdpMode mode)
     return "auto";
 }
 
-/* Store a malloc'ed message in *errp (when errp is not NULL) and return err. */
-static int __attribute__((format(printf, 3, 4))) set_error(char **errp, int err, const char *fmt, ...)
-{
-    va_list ap;
-    int len;
-
-    if (!errp) {
-        return err;
-    }
-    va_start(ap, fmt);
-    len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    *errp = len < 0 ? NULL : malloc((size_t)len + 1);
-    if (*errp) {
-        va_start(ap, fmt);
-        vsnprintf(*errp, (size_t)len + 1, fmt, ap);
-        va_end(ap);
-    }
-    return err;
-}
-
 /* ---- the option parser ------------------------------------------------ */
 
 typedef enum AfXdpKey {
@@ -241,10 +221,10 @@ static int unknown_key(const char *key, char **errp)
         }
     }
     if (nearest) {
-        return set_error(errp, -EINVAL, "'%s' is not an option of -netdev af-xdp: did you mean '%s'? "
+        return qemu_set_error(errp, -EINVAL, "'%s' is not an option of -netdev af-xdp: did you mean '%s'? "
                          "(options: " VALID_KEYS ")", key, nearest);
     }
-    return set_error(errp, -EINVAL, "'%s' is not an option of -netdev af-xdp (options: " VALID_KEYS ")",
+    return qemu_set_error(errp, -EINVAL, "'%s' is not an option of -netdev af-xdp (options: " VALID_KEYS ")",
                      key);
 }
 
@@ -255,16 +235,16 @@ static int parse_uint(const char *key, const char *value, uint32_t min, uint32_t
     uint64_t n = 0;
 
     if (!value[0]) {
-        return set_error(errp, -EINVAL, "'%s' has an empty value: give %s, an integer from %" PRIu32
+        return qemu_set_error(errp, -EINVAL, "'%s' has an empty value: give %s, an integer from %" PRIu32
                          " to %" PRIu32, key, meaning, min, max);
     }
     if (value[0] == '-' && value[1] >= '0' && value[1] <= '9') {
-        return set_error(errp, -EINVAL, "'%s=%s' is negative: %s is an integer from %" PRIu32
+        return qemu_set_error(errp, -EINVAL, "'%s=%s' is negative: %s is an integer from %" PRIu32
                          " to %" PRIu32, key, value, meaning, min, max);
     }
     for (const char *c = value; *c; c++) {
         if (*c < '0' || *c > '9') {
-            return set_error(errp, -EINVAL, "'%s=%s' is not a number: give %s as a decimal integer from %"
+            return qemu_set_error(errp, -EINVAL, "'%s=%s' is not a number: give %s as a decimal integer from %"
                              PRIu32 " to %" PRIu32, key, value, meaning, min, max);
         }
         n = n * 10 + (uint64_t)(*c - '0');
@@ -273,7 +253,7 @@ static int parse_uint(const char *key, const char *value, uint32_t min, uint32_t
         }
     }
     if (n < min || n > max) {
-        return set_error(errp, -EINVAL, "'%s=%s' is out of range: %s is an integer from %" PRIu32
+        return qemu_set_error(errp, -EINVAL, "'%s=%s' is out of range: %s is an integer from %" PRIu32
                          " to %" PRIu32, key, value, meaning, min, max);
     }
     *out = (uint32_t)n;
@@ -296,7 +276,7 @@ static int parse_bool(const char *key, const char *value, bool *out, char **errp
             return 0;
         }
     }
-    return set_error(errp, -EINVAL, "'%s=%s' is not a boolean: use %s=on or %s=off", key, value, key, key);
+    return qemu_set_error(errp, -EINVAL, "'%s=%s' is not a boolean: use %s=on or %s=off", key, value, key, key);
 }
 
 static int parse_mode(const char *value, AfXdpMode *out, char **errp)
@@ -309,7 +289,7 @@ static int parse_mode(const char *value, AfXdpMode *out, char **errp)
         *out = AF_XDP_MODE_SKB;
         return 0;
     }
-    return set_error(errp, -EINVAL, "'mode=%s' is not a mode: use mode=native (XDP in the driver) or "
+    return qemu_set_error(errp, -EINVAL, "'mode=%s' is not a mode: use mode=native (XDP in the driver) or "
                      "mode=skb (generic XDP), or leave mode out to try native and fall back to skb", value);
 }
 
@@ -319,7 +299,7 @@ static int parse_sock_fds(const char *value, AfXdpOptions *opts, char **errp)
     const char *p = value;
 
     if (!value[0]) {
-        return set_error(errp, -EINVAL, "'sock-fds' has an empty value: give the AF_XDP socket descriptors, "
+        return qemu_set_error(errp, -EINVAL, "'sock-fds' has an empty value: give the AF_XDP socket descriptors, "
                          "one per queue, separated by ':' (sock-fds=3:4)");
     }
     opts->n_sock_fds = 0;
@@ -329,11 +309,11 @@ static int parse_sock_fds(const char *value, AfXdpOptions *opts, char **errp)
         uint64_t fd = 0;
 
         if (len == 0) {
-            return set_error(errp, -EINVAL, "'sock-fds=%s' has an empty descriptor: give non-negative "
+            return qemu_set_error(errp, -EINVAL, "'sock-fds=%s' has an empty descriptor: give non-negative "
                              "integers separated by single ':' (sock-fds=3:4)", value);
         }
         if (len > 9 || strspn(p, "0123456789") < len) {
-            return set_error(errp, -EINVAL, "'sock-fds=%s' is not valid: '%.*s' is not a descriptor number; "
+            return qemu_set_error(errp, -EINVAL, "'sock-fds=%s' is not valid: '%.*s' is not a descriptor number; "
                              "give non-negative integers separated by ':' (sock-fds=3:4)",
                              value, (int)(len > 32 ? 32 : len), p);
         }
@@ -341,16 +321,16 @@ static int parse_sock_fds(const char *value, AfXdpOptions *opts, char **errp)
             fd = fd * 10 + (uint64_t)(p[i] - '0');
         }
         if (fd > INT32_MAX) {
-            return set_error(errp, -EINVAL, "'sock-fds=%s': descriptor %" PRIu64 " is out of range", value, fd);
+            return qemu_set_error(errp, -EINVAL, "'sock-fds=%s': descriptor %" PRIu64 " is out of range", value, fd);
         }
         for (uint32_t i = 0; i < opts->n_sock_fds; i++) {
             if (opts->sock_fds[i] == (int)fd) {
-                return set_error(errp, -EINVAL, "'sock-fds=%s' names descriptor %d twice: each queue needs "
+                return qemu_set_error(errp, -EINVAL, "'sock-fds=%s' names descriptor %d twice: each queue needs "
                                  "its own socket", value, (int)fd);
             }
         }
         if (opts->n_sock_fds == AF_XDP_MAX_QUEUES) {
-            return set_error(errp, -EINVAL, "'sock-fds' lists more than %d descriptors: a netdev has at "
+            return qemu_set_error(errp, -EINVAL, "'sock-fds' lists more than %d descriptors: a netdev has at "
                              "most %d queues", AF_XDP_MAX_QUEUES, AF_XDP_MAX_QUEUES);
         }
         opts->sock_fds[opts->n_sock_fds++] = (int)fd;
@@ -372,15 +352,15 @@ static bool id_valid(const char *id)
 static int check_ifname(const char *name, char **errp)
 {
     if (!name[0]) {
-        return set_error(errp, -EINVAL, "'ifname' has an empty value: give the host interface "
+        return qemu_set_error(errp, -EINVAL, "'ifname' has an empty value: give the host interface "
                          "(see 'ip link')");
     }
     if (strlen(name) >= IFNAMSIZ) {
-        return set_error(errp, -EINVAL, "'ifname=%s' is too long: interface names have at most %d "
+        return qemu_set_error(errp, -EINVAL, "'ifname=%s' is too long: interface names have at most %d "
                          "characters", name, IFNAMSIZ - 1);
     }
     if (!strcmp(name, ".") || !strcmp(name, "..") || strpbrk(name, "/: \t\n\v\f\r")) {
-        return set_error(errp, -EINVAL, "'ifname=%s' is not an interface name: names may not be '.' or "
+        return qemu_set_error(errp, -EINVAL, "'ifname=%s' is not an interface name: names may not be '.' or "
                          "'..' nor contain '/', ':' or white space", name);
     }
     return 0;
@@ -396,12 +376,12 @@ static int parse_option(AfXdpKey k, const char *value, AfXdpOptions *opts, char 
     switch (k) {
     case KEY_TYPE:
         if (strcmp(value, AF_XDP_NETDEV_TYPE)) {
-            return set_error(errp, -EINVAL, "'type=%s' is not -netdev af-xdp", value);
+            return qemu_set_error(errp, -EINVAL, "'type=%s' is not -netdev af-xdp", value);
         }
         return 0;
     case KEY_ID:
         if (!id_valid(value)) {
-            return set_error(errp, -EINVAL, "'id=%s' is not a valid id: it must start with a letter and "
+            return qemu_set_error(errp, -EINVAL, "'id=%s' is not a valid id: it must start with a letter and "
                              "contain only letters, digits, '-', '.' and '_'", value);
         }
         opts->id = strdup(value);
@@ -440,7 +420,7 @@ static int parse_element(char *element, AfXdpOptions *opts, const char **given, 
     int k;
 
     if (!element[0]) {
-        return set_error(errp, -EINVAL, "empty option (two commas, or a comma at the end): remove it; "
+        return qemu_set_error(errp, -EINVAL, "empty option (two commas, or a comma at the end): remove it; "
                          "to put a comma in a value, double it (',,')");
     }
     if (eq) {
@@ -456,14 +436,14 @@ static int parse_element(char *element, AfXdpOptions *opts, const char **given, 
     }
     if (!eq) {
         if (key_is_bool(k)) {
-            return set_error(errp, -EINVAL, "'%s' has no value: write %s=on or %s=off (short-form "
+            return qemu_set_error(errp, -EINVAL, "'%s' has no value: write %s=on or %s=off (short-form "
                              "booleans are not accepted)", element, element, element);
         }
-        return set_error(errp, -EINVAL, "'%s' has no value: write %s=<value>", element, element);
+        return qemu_set_error(errp, -EINVAL, "'%s' has no value: write %s=<value>", element, element);
     }
     value = eq + 1;
     if (given[k]) {
-        return set_error(errp, -EINVAL, "'%s' is given twice (%s=%s, then %s=%s): give each option once",
+        return qemu_set_error(errp, -EINVAL, "'%s' is given twice (%s=%s, then %s=%s): give each option once",
                          element, element, given[k], element, value);
     }
     given[k] = value;
@@ -474,30 +454,30 @@ static int parse_element(char *element, AfXdpOptions *opts, const char **given, 
 static int check_rules(const AfXdpOptions *opts, char **errp)
 {
     if (!opts->id) {
-        return set_error(errp, -EINVAL, "-netdev af-xdp needs an id: add id=<name> (e.g. id=net0)");
+        return qemu_set_error(errp, -EINVAL, "-netdev af-xdp needs an id: add id=<name> (e.g. id=net0)");
     }
     if (!opts->ifname) {
-        return set_error(errp, -EINVAL, "-netdev af-xdp needs the host interface: add ifname=<interface> "
+        return qemu_set_error(errp, -EINVAL, "-netdev af-xdp needs the host interface: add ifname=<interface> "
                          "(see 'ip link')");
     }
     if (opts->inhibit && !opts->n_sock_fds) {
-        return set_error(errp, -EINVAL, "'inhibit=on' needs 'sock-fds': with inhibit the backend attaches "
+        return qemu_set_error(errp, -EINVAL, "'inhibit=on' needs 'sock-fds': with inhibit the backend attaches "
                          "no XDP program, so give it the AF_XDP sockets that are already in the XSKMAP of "
                          "the program you attached, one per queue (sock-fds=<fd>[:<fd>...])");
     }
     if (opts->n_sock_fds && !opts->inhibit) {
-        return set_error(errp, -EINVAL, "'sock-fds' is only valid with 'inhibit=on': sockets passed in "
+        return qemu_set_error(errp, -EINVAL, "'sock-fds' is only valid with 'inhibit=on': sockets passed in "
                          "belong to an XDP program you attached; add inhibit=on, or drop sock-fds to let "
                          "the backend create its sockets and attach its own program");
     }
     if (opts->n_sock_fds && opts->n_sock_fds != opts->queues) {
-        return set_error(errp, -EINVAL, "'sock-fds' lists %" PRIu32 " descriptor%s but queues=%" PRIu32
+        return qemu_set_error(errp, -EINVAL, "'sock-fds' lists %" PRIu32 " descriptor%s but queues=%" PRIu32
                          ": give exactly one socket per queue (queues=%" PRIu32 ", or list %" PRIu32 ")",
                          opts->n_sock_fds, opts->n_sock_fds == 1 ? "" : "s", opts->queues,
                          opts->n_sock_fds, opts->queues);
     }
     if ((uint64_t)opts->start_queue + opts->queues - 1 > INT32_MAX) {
-        return set_error(errp, -EINVAL, "'start-queue=%" PRIu32 "' with queues=%" PRIu32 " goes past "
+        return qemu_set_error(errp, -EINVAL, "'start-queue=%" PRIu32 "' with queues=%" PRIu32 " goes past "
                          "queue %d", opts->start_queue, opts->queues, INT32_MAX);
     }
     return 0;
@@ -522,7 +502,7 @@ int af_xdp_parse(const char *spec, AfXdpOptions *opts, char **errp)
     opts->queues = 1;
     opts->mode = AF_XDP_MODE_AUTO;
     if (!spec[0]) {
-        return set_error(errp, -EINVAL, "empty netdev string: start with the type, e.g. "
+        return qemu_set_error(errp, -EINVAL, "empty netdev string: start with the type, e.g. "
                          "af-xdp,id=net0,ifname=eth0");
     }
     /* Split first: the values that given[] points into live until the end. */
@@ -535,14 +515,14 @@ int af_xdp_parse(const char *spec, AfXdpOptions *opts, char **errp)
         n++;
     }
     if (!ret && p) {
-        ret = set_error(errp, -EINVAL, "too many options: -netdev af-xdp takes each of " VALID_KEYS
+        ret = qemu_set_error(errp, -EINVAL, "too many options: -netdev af-xdp takes each of " VALID_KEYS
                         " at most once");
     }
     for (size_t i = 0; !ret && i < n; i++) {
         if (i == 0 && !strchr(elements[0], '=')) {
             /* The implied type= of the first element. */
             if (strcmp(elements[0], AF_XDP_NETDEV_TYPE)) {
-                ret = set_error(errp, -EINVAL, "netdev type '%s' is not af-xdp", elements[0]);
+                ret = qemu_set_error(errp, -EINVAL, "netdev type '%s' is not af-xdp", elements[0]);
             }
             given[KEY_TYPE] = elements[0];
             continue;
@@ -607,11 +587,11 @@ static int check_sock_fd(int fd, char **errp)
     socklen_t len = sizeof(domain);
 
     if (fcntl(fd, F_GETFD) < 0) {
-        return set_error(errp, -EBADF, "sock-fds: descriptor %d is not open in this process: pass the "
+        return qemu_set_error(errp, -EBADF, "sock-fds: descriptor %d is not open in this process: pass the "
                          "AF_XDP sockets the helper created (inherited, or received over a UNIX socket)", fd);
     }
     if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_XDP) {
-        return set_error(errp, -EBADF, "sock-fds: descriptor %d is not an AF_XDP socket: pass sockets made "
+        return qemu_set_error(errp, -EBADF, "sock-fds: descriptor %d is not an AF_XDP socket: pass sockets made "
                          "with socket(AF_XDP, SOCK_RAW, 0) and put in the XSKMAP of the attached program", fd);
     }
     return 0;
@@ -624,12 +604,12 @@ int af_xdp_check_host(const AfXdpOptions *opts, AfXdpHostInfo *info, char **errp
     memset(info, 0, sizeof(*info));
     info->ifindex = if_nametoindex(opts->ifname);
     if (!info->ifindex) {
-        return set_error(errp, -ENODEV, "ifname=%s: no such network interface in this network namespace "
+        return qemu_set_error(errp, -ENODEV, "ifname=%s: no such network interface in this network namespace "
                          "(list them with 'ip link')", opts->ifname);
     }
     info->channels = interface_channels(opts->ifname);
     if (info->channels && end > info->channels) {
-        return set_error(errp, -ERANGE, "start-queue=%" PRIu32 ",queues=%" PRIu32 " asks for queues %" PRIu32
+        return qemu_set_error(errp, -ERANGE, "start-queue=%" PRIu32 ",queues=%" PRIu32 " asks for queues %" PRIu32
                          "..%" PRIu64 " of %s, which has %" PRIu32 " queue%s (see 'ethtool -l %s'): lower "
                          "start-queue or queues, or add channels with 'ethtool -L %s combined N'",
                          opts->start_queue, opts->queues, opts->start_queue, end - 1, opts->ifname,
@@ -1096,7 +1076,7 @@ static int program_setup(AfXdpNetdev *nd, XskProgram *x, AfXdpMode mode, uint32_
     int ret = program_load(x, map_entries);
 
     if (ret < 0) {
-        return set_error(errp, ret, "af-xdp: could not load libxdp's XSK program (" XSK_PROG_FILE "): %s%s",
+        return qemu_set_error(errp, ret, "af-xdp: could not load libxdp's XSK program (" XSK_PROG_FILE "): %s%s",
                          describe(ret, why, sizeof(why)), remedy(ret, REFUSED_PROGRAM));
     }
     for (;;) {
@@ -1114,7 +1094,7 @@ static int program_setup(AfXdpNetdev *nd, XskProgram *x, AfXdpMode mode, uint32_
                  remedy(ret, REFUSED_NATIVE));
         tried = AF_XDP_MODE_SKB;
     }
-    return set_error(errp, ret, "af-xdp: could not attach the XDP program to %s in %s mode: %s%s%s",
+    return qemu_set_error(errp, ret, "af-xdp: could not attach the XDP program to %s in %s mode: %s%s%s",
                      nd->ifname, af_xdp_mode_name(tried), why,
                      remedy(ret, tried == AF_XDP_MODE_NATIVE ? REFUSED_NATIVE : REFUSED_SKB), native_why);
 }
@@ -1171,11 +1151,11 @@ static int open_queues(AfXdpNetdev *nd, const AfXdpOptions *opts, const AfXdpHos
             ret = queue_create_retrying(nd, q, opts->force_copy);
         }
         if (ret < 0 && opts->inhibit) {
-            set_error(errp, ret, "af-xdp: could not set up the AF_XDP socket %d (sock-fds) for queue %" PRIu32
+            qemu_set_error(errp, ret, "af-xdp: could not set up the AF_XDP socket %d (sock-fds) for queue %" PRIu32
                       " of %s: %s%s", opts->sock_fds[i], q->queue_id, nd->ifname,
                       describe(ret, why, sizeof(why)), remedy(ret, REFUSED_SOCKET));
         } else if (ret < 0) {
-            set_error(errp, ret, "af-xdp: could not create the AF_XDP socket for queue %" PRIu32 " of %s: %s%s",
+            qemu_set_error(errp, ret, "af-xdp: could not create the AF_XDP socket for queue %" PRIu32 " of %s: %s%s",
                       q->queue_id, nd->ifname, describe(ret, why, sizeof(why)), remedy(ret, REFUSED_SOCKET));
         }
     }
@@ -1198,7 +1178,7 @@ int af_xdp_open(const AfXdpOptions *opts, AfXdpNetdev **ndp, char **errp)
     if (!nd || !(nd->queues = calloc(opts->queues, sizeof(*nd->queues)))
         || !(nd->pfds = calloc(opts->queues, sizeof(*nd->pfds)))) {
         af_xdp_close(nd);
-        return set_error(errp, -ENOMEM, "af-xdp: out of memory");
+        return qemu_set_error(errp, -ENOMEM, "af-xdp: out of memory");
     }
     snprintf(nd->ifname, sizeof(nd->ifname), "%s", opts->ifname);
     nd->ifindex = info.ifindex;
@@ -1360,10 +1340,10 @@ int af_xdp_prepare_sockets(const char *ifname, uint32_t start_queue, uint32_t qu
     snprintf(helper.ifname, sizeof(helper.ifname), "%s", ifname);
     helper.ifindex = if_nametoindex(ifname);
     if (!helper.ifindex) {
-        return set_error(errp, -ENODEV, "%s: no such network interface in this network namespace", ifname);
+        return qemu_set_error(errp, -ENODEV, "%s: no such network interface in this network namespace", ifname);
     }
     if (queues < 1 || queues > AF_XDP_MAX_QUEUES) {
-        return set_error(errp, -EINVAL, "queues must be from 1 to %d", AF_XDP_MAX_QUEUES);
+        return qemu_set_error(errp, -EINVAL, "queues must be from 1 to %d", AF_XDP_MAX_QUEUES);
     }
     saved = capture_begin();
     ret = program_setup(&helper, &helper.program, AF_XDP_MODE_AUTO,
@@ -1380,7 +1360,7 @@ int af_xdp_prepare_sockets(const char *ifname, uint32_t start_queue, uint32_t qu
             while (i-- > 0) {
                 close(fds[i]);
             }
-            set_error(errp, ret, "putting an AF_XDP socket for queue %" PRIu32 " of %s in the XSKMAP failed: "
+            qemu_set_error(errp, ret, "putting an AF_XDP socket for queue %" PRIu32 " of %s in the XSKMAP failed: "
                       "%s%s", key, ifname, strerror(-ret), remedy(ret, REFUSED_SOCKET));
         }
     }
@@ -1401,7 +1381,7 @@ int af_xdp_detach_program(const char *ifname, char **errp)
     int ret;
 
     if (!ifindex) {
-        return set_error(errp, -ENODEV, "%s: no such network interface in this network namespace", ifname);
+        return qemu_set_error(errp, -ENODEV, "%s: no such network interface in this network namespace", ifname);
     }
     mode = attached_mode(ifindex);
     if (mode == AF_XDP_MODE_AUTO) {
@@ -1409,7 +1389,7 @@ int af_xdp_detach_program(const char *ifname, char **errp)
     }
     ret = bpf_xdp_detach((int)ifindex, mode_flags(mode), NULL);
     if (ret < 0) {
-        return set_error(errp, ret, "detaching the XDP program of %s failed: %s", ifname, strerror(-ret));
+        return qemu_set_error(errp, ret, "detaching the XDP program of %s failed: %s", ifname, strerror(-ret));
     }
     return 0;
 }

@@ -7,9 +7,9 @@
  */
 #include "qemu/osdep.h"
 #include "ui/console.h"
+#include "qemu/cutils.h"
 
 #include <pixman.h>
-#include <stdarg.h>
 
 struct DisplaySurface {
     pixman_image_t *image;
@@ -42,21 +42,6 @@ static const SurfaceFormat surface_formats[] = {
 
 /* Dimensions beyond this are refused rather than risking overflow in pixman's stride maths. */
 #define SURFACE_MAX_DIMENSION 16384
-
-static int fail(char **errp, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char **errp, int err, const char *fmt, ...)
-{
-    if (errp) {
-        char text[256];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(text, sizeof(text), fmt, ap);
-        va_end(ap);
-        *errp = strdup(text);
-    }
-    return -err;
-}
 
 const char *console_implementation(void)
 {
@@ -94,7 +79,7 @@ static const SurfaceFormat *find_format(const char *name)
 
 static int unknown_format(const char *name, char **errp)
 {
-    return fail(errp, EINVAL, "unknown pixel format '%s': use one of qemu_core.surface_formats()", name);
+    return qemu_set_error(errp, -EINVAL, "unknown pixel format '%s': use one of qemu_core.surface_formats()", name);
 }
 
 static int new_surface(int width, int height, const SurfaceFormat *format,
@@ -102,18 +87,18 @@ static int new_surface(int width, int height, const SurfaceFormat *format,
 {
     *surfacep = NULL;
     if (width <= 0 || height <= 0 || width > SURFACE_MAX_DIMENSION || height > SURFACE_MAX_DIMENSION) {
-        return fail(errp, EINVAL, "a surface of %dx%d pixels: width and height must be 1..%d",
+        return qemu_set_error(errp, -EINVAL, "a surface of %dx%d pixels: width and height must be 1..%d",
                     width, height, SURFACE_MAX_DIMENSION);
     }
     DisplaySurface *surface = calloc(1, sizeof(*surface));
     if (!surface) {
-        return fail(errp, ENOMEM, "out of memory for a %dx%d surface", width, height);
+        return qemu_set_error(errp, -ENOMEM, "out of memory for a %dx%d surface", width, height);
     }
     /* With no bits given, pixman allocates zeroed memory with a 4-byte aligned stride. */
     surface->image = pixman_image_create_bits(format->code, width, height, NULL, 0);
     if (!surface->image) {
         free(surface);
-        return fail(errp, ENOMEM, "out of memory for a %dx%d %s surface", width, height, format->name);
+        return qemu_set_error(errp, -ENOMEM, "out of memory for a %dx%d %s surface", width, height, format->name);
     }
     surface->format = format->name;
     *surfacep = surface;
@@ -176,11 +161,11 @@ static int check_rect(const DisplaySurface *surface, const char *what,
 {
     int sw = display_surface_width(surface), sh = display_surface_height(surface);
     if (width <= 0 || height <= 0) {
-        return fail(errp, EINVAL, "%s rectangle %dx%d is empty: width and height must be positive",
+        return qemu_set_error(errp, -EINVAL, "%s rectangle %dx%d is empty: width and height must be positive",
                     what, width, height);
     }
     if (x < 0 || y < 0 || x > sw - width || y > sh - height) {
-        return fail(errp, EINVAL, "%s rectangle %dx%d at (%d, %d) is outside the %dx%d surface",
+        return qemu_set_error(errp, -EINVAL, "%s rectangle %dx%d at (%d, %d) is outside the %dx%d surface",
                     what, width, height, x, y, sw, sh);
     }
     return 0;
@@ -208,7 +193,7 @@ int display_surface_fill(DisplaySurface *surface, int x, int y, int width, int h
     pixman_color_t color = argb_to_color(argb);
     pixman_rectangle16_t rect = { (int16_t)x, (int16_t)y, (uint16_t)width, (uint16_t)height };
     if (!pixman_image_fill_rectangles(PIXMAN_OP_SRC, surface->image, &color, 1, &rect)) {
-        return fail(errp, ENOMEM, "pixman could not fill a %dx%d rectangle", width, height);
+        return qemu_set_error(errp, -ENOMEM, "pixman could not fill a %dx%d rectangle", width, height);
     }
     return 0;
 }
@@ -269,7 +254,7 @@ int display_surface_pixel(const DisplaySurface *surface, int x, int y,
     uint32_t value = 0;
     pixman_image_t *one = pixman_image_create_bits(PIXMAN_a8r8g8b8, 1, 1, &value, sizeof(value));
     if (!one) {
-        return fail(errp, ENOMEM, "out of memory reading a pixel");
+        return qemu_set_error(errp, -ENOMEM, "out of memory reading a pixel");
     }
     pixman_image_composite32(PIXMAN_OP_SRC, surface->image, NULL, one, x, y, 0, 0, 0, 0, 1, 1);
     pixman_image_unref(one);

@@ -1,8 +1,10 @@
 /*
- * cutils.c: the executable's directory and relocated install paths.
+ * cutils.c: the executable's directory, relocated install paths, error messages.
  */
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
+
+#include <stdarg.h>
 
 #ifdef CONFIG_WIN32
 #include <windows.h>
@@ -176,4 +178,24 @@ int qemu_getloadavg(double loadavg[], int nelem)
     (void)nelem;
     return -1;
 #endif
+}
+
+int qemu_set_error(char **errp, int err, const char *fmt, ...)
+{
+    va_list ap;
+    int len;
+
+    if (!errp) {
+        return err;
+    }
+    va_start(ap, fmt);
+    len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    *errp = len < 0 ? NULL : malloc((size_t)len + 1);
+    if (*errp) {
+        va_start(ap, fmt);
+        vsnprintf(*errp, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
+    return err;
 }

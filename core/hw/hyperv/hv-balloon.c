@@ -12,12 +12,12 @@
  */
 #include "qemu/osdep.h"
 #include "hw/qdev.h"
+#include "qemu/cutils.h"
 
 DEVICE_MODEL(hv_balloon, "hv-balloon", "vmbus", "Hyper-V Dynamic Memory balloon")
 
 #include <glib.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include "hw/hyperv/hv-balloon.h"
 #include "qemu/page-bitmap.h"
 
@@ -64,22 +64,6 @@ size_t page_range_tree_node_overhead(void)
     return node_overhead;
 }
 
-static int G_GNUC_PRINTF(3, 4) set_error(char **errp, int err, const char *fmt, ...)
-{
-    if (errp) {
-        va_list ap;
-        va_start(ap, fmt);
-        *errp = g_strdup_vprintf(fmt, ap);  /* g_malloc is malloc: free() frees it */
-        va_end(ap);
-        if (*errp) {
-            char *copy = strdup(*errp);
-            g_free(*errp);
-            *errp = copy;
-        }
-    }
-    return err;
-}
-
 static gint compare_start(gconstpointer a, gconstpointer b, gpointer opaque)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -115,12 +99,12 @@ int page_range_tree_new(uint64_t guest_pages, PageRangeTree **treep, char **errp
 
     *treep = NULL;
     if (guest_pages == 0 || guest_pages > UINT64_MAX / 2) {
-        return set_error(errp, -EINVAL, "guest address space of %" PRIu64 " pages is not valid",
+        return qemu_set_error(errp, -EINVAL, "guest address space of %" PRIu64 " pages is not valid",
                          guest_pages);
     }
     t = calloc(1, sizeof(*t));
     if (!t) {
-        return set_error(errp, -ENOMEM, "out of memory");
+        return qemu_set_error(errp, -ENOMEM, "out of memory");
     }
     t->tree = g_tree_new_full(compare_start, NULL, NULL, NULL);
     t->guest_pages = guest_pages;
@@ -149,10 +133,10 @@ void page_range_tree_free(PageRangeTree *t)
 static int check_range(const PageRangeTree *t, uint64_t start, uint64_t count, char **errp)
 {
     if (count == 0) {
-        return set_error(errp, -EINVAL, "empty page range at %" PRIu64, start);
+        return qemu_set_error(errp, -EINVAL, "empty page range at %" PRIu64, start);
     }
     if (start >= t->guest_pages || count > t->guest_pages - start) {
-        return set_error(errp, -EINVAL,
+        return qemu_set_error(errp, -EINVAL,
                          "page range [%" PRIu64 ", +%" PRIu64 ") is outside the guest's "
                          "address space of %" PRIu64 " pages", start, count, t->guest_pages);
     }
@@ -218,7 +202,7 @@ int page_range_tree_insert(PageRangeTree *t, uint64_t start, uint64_t count,
         left = NULL;
         fresh = malloc(sizeof(*fresh));   /* before anything is removed */
         if (!fresh) {
-            return set_error(errp, -ENOMEM, "out of memory");
+            return qemu_set_error(errp, -ENOMEM, "out of memory");
         }
     }
 

@@ -24,4 +24,12 @@ char *get_relocated_path(const char *dir);
 /* getloadavg() where the host has it; -1 (as getloadavg's failure) where it does not. */
 int qemu_getloadavg(double loadavg[], int nelem);
 
+/*
+ * The core's error convention: a failing call returns a negative errno and,
+ * when errp is not NULL, stores a malloc'ed message there (the caller frees
+ * it with free()).  qemu_set_error() formats that message and returns err,
+ * for "return qemu_set_error(errp, -EINVAL, ...);".
+ */
+int qemu_set_error(char **errp, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif /* QEMU_CUTILS_H */
