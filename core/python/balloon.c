@@ -154,22 +154,11 @@ static Py_ssize_t prt_len(PyPageRangeTree *self)
     return (Py_ssize_t)page_range_tree_pages(self->tree);
 }
 
-static PyObject *prt_get_nodes(PyPageRangeTree *self, void *closure)
+/* A counter of the tree; closure is its accessor (page_range_tree_nodes, ...). */
+static PyObject *prt_get_counter(PyPageRangeTree *self, void *closure)
 {
-    (void)closure;
-    return prt_ready(self) ? PyLong_FromUnsignedLongLong(page_range_tree_nodes(self->tree)) : NULL;
-}
-
-static PyObject *prt_get_metadata(PyPageRangeTree *self, void *closure)
-{
-    (void)closure;
-    return prt_ready(self) ? PyLong_FromUnsignedLongLong(page_range_tree_metadata_bytes(self->tree)) : NULL;
-}
-
-static PyObject *prt_get_guest_pages(PyPageRangeTree *self, void *closure)
-{
-    (void)closure;
-    return prt_ready(self) ? PyLong_FromUnsignedLongLong(page_range_tree_guest_pages(self->tree)) : NULL;
+    uint64_t (*counter)(const PageRangeTree *) = (uint64_t (*)(const PageRangeTree *))closure;
+    return prt_ready(self) ? PyLong_FromUnsignedLongLong(counter(self->tree)) : NULL;
 }
 
 static PyMethodDef prt_methods[] = {
@@ -183,10 +172,11 @@ static PyMethodDef prt_methods[] = {
 };
 
 static PyGetSetDef prt_getset[] = {
-    {"nodes", (getter)prt_get_nodes, NULL, "number of ranges (tree nodes)", NULL},
-    {"metadata_bytes", (getter)prt_get_metadata, NULL,
-     "bytes allocated for the nodes and keys (tree header excluded)", NULL},
-    {"guest_pages", (getter)prt_get_guest_pages, NULL, "size of the guest address space in pages", NULL},
+    {"nodes", (getter)prt_get_counter, NULL, "number of ranges (tree nodes)", (void *)page_range_tree_nodes},
+    {"metadata_bytes", (getter)prt_get_counter, NULL,
+     "bytes allocated for the nodes and keys (tree header excluded)", (void *)page_range_tree_metadata_bytes},
+    {"guest_pages", (getter)prt_get_counter, NULL, "size of the guest address space in pages",
+     (void *)page_range_tree_guest_pages},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -331,22 +321,11 @@ static Py_ssize_t pb_len(PyPageBitmap *self)
     return (Py_ssize_t)page_bitmap_pages(self->bm);
 }
 
-static PyObject *pb_get_duplicates(PyPageBitmap *self, void *closure)
+/* A counter of the bitmap; closure is its accessor (page_bitmap_duplicates, ...). */
+static PyObject *pb_get_counter(PyPageBitmap *self, void *closure)
 {
-    (void)closure;
-    return pb_ready(self) ? PyLong_FromUnsignedLongLong(page_bitmap_duplicates(self->bm)) : NULL;
-}
-
-static PyObject *pb_get_metadata(PyPageBitmap *self, void *closure)
-{
-    (void)closure;
-    return pb_ready(self) ? PyLong_FromUnsignedLongLong(page_bitmap_metadata_bytes(self->bm)) : NULL;
-}
-
-static PyObject *pb_get_guest_pages(PyPageBitmap *self, void *closure)
-{
-    (void)closure;
-    return pb_ready(self) ? PyLong_FromUnsignedLongLong(page_bitmap_guest_pages(self->bm)) : NULL;
+    uint64_t (*counter)(const PageBitmap *) = (uint64_t (*)(const PageBitmap *))closure;
+    return pb_ready(self) ? PyLong_FromUnsignedLongLong(counter(self->bm)) : NULL;
 }
 
 static PyMethodDef pb_methods[] = {
@@ -360,9 +339,11 @@ static PyMethodDef pb_methods[] = {
 };
 
 static PyGetSetDef pb_getset[] = {
-    {"duplicates", (getter)pb_get_duplicates, NULL, "duplicate page reports seen", NULL},
-    {"metadata_bytes", (getter)pb_get_metadata, NULL, "bytes allocated for the bit array", NULL},
-    {"guest_pages", (getter)pb_get_guest_pages, NULL, "size of the guest address space in pages", NULL},
+    {"duplicates", (getter)pb_get_counter, NULL, "duplicate page reports seen", (void *)page_bitmap_duplicates},
+    {"metadata_bytes", (getter)pb_get_counter, NULL, "bytes allocated for the bit array",
+     (void *)page_bitmap_metadata_bytes},
+    {"guest_pages", (getter)pb_get_counter, NULL, "size of the guest address space in pages",
+     (void *)page_bitmap_guest_pages},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
