@@ -153,10 +153,11 @@ def create_venv(venv_dir: Path) -> Path:
     return python
 
 
-def install_missing(python: str = sys.executable) -> list[str]:
+def install_missing(python: str = sys.executable, *, purpose: str | None = None) -> list[str]:
     """pip-install whatever the engine lacks into the running venv; return what was installed.
 
-    Does nothing (and needs no network) when everything is present.
+    Does nothing (and needs no network) when everything is present.  ``purpose``
+    says, in the error, why they are needed now (e.g. what --help shows).
     """
     specs = [req.pip_spec for req in missing_requirements()]
     if find_ninja() is None:
@@ -173,7 +174,9 @@ def install_missing(python: str = sys.executable) -> list[str]:
         raise UserError(
             "could not install " + " ".join(specs) + " into " + sys.prefix,
             *proc.stderr.strip().splitlines()[-3:],
-            "check the network or the package index, or install them yourself and re-run configure",
+            *((f"they are needed now because {purpose}",) if purpose else ()),
+            "check the network or the package index (pip's settings: PIP_INDEX_URL, PIP_FIND_LINKS),",
+            f"or install them yourself ({python} -m pip install {' '.join(specs)}) and re-run configure",
         )
     importlib.invalidate_caches()
     return specs

@@ -274,6 +274,10 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     source_dir = source_dir.resolve()
     build_dir = build_dir.resolve()
     table = options.load_option_table(source_dir)
+    # The engine's packages first: parsing an option spelling the table lacks
+    # (--prefix=, --enable-lto), --help and every later stage ask meson for its
+    # builtin options.  Nothing to do, and no network, when they are present.
+    bootstrap.install_missing(purpose="--help lists meson's builtin options" if _asks_help(argv) else None)
     request = options.parse_configure_args(argv, table)
     if request.show_version:
         return _read_version(source_dir) + "\n"
@@ -284,7 +288,6 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
             available_targets=[t.name for t in available_targets(source_dir)],
             cross_prefix=request.cross_prefix or "", cc=request.cc or "cc",
             host_cc=request.host_cc or "cc", static=request.static, cpu=request.cpu or "")
-    bootstrap.install_missing()
     ninja = bootstrap.find_ninja(request.ninja)
     if ninja is None:
         raise UserError("Cannot find Ninja", "install it (Debian: apt-get install ninja-build) or use --ninja=PATH")
@@ -310,6 +313,10 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     _record_fingerprint(config, argv, [f.path for f in files])
     return ConfigureOutcome(configuration=config, changed=tuple(changed), meson_ran=meson_ran,
                             meson_seconds=seconds, log=tuple(log))
+
+
+def _asks_help(argv: Sequence[str]) -> bool:
+    return any(arg in ("--help", "-h") for arg in argv)
 
 
 def _record_fingerprint(config: Configuration, argv: Sequence[str], outputs: Sequence[str]) -> None:
