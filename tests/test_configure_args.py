@@ -18,7 +18,9 @@ from qemu_config.errors import UsageError
 from qemu_config.options import ConfigureRequest, parse_configure_args, resolve_values
 
 REPO = Path(__file__).resolve().parent.parent
-QEMU_OPTIONS = Path("/work/shared/reference/qemu-10.2.50/meson_options.txt")
+# QEMU's own option declarations that these tests need (names, types, choices, defaults), kept as
+# the project's test data: the tests run in any clone.
+QEMU_OPTIONS = Path(__file__).parent / "data" / "qemu-options" / "meson_options.txt"
 
 
 @pytest.fixture(scope="module")
