@@ -35,7 +35,7 @@ from .installdirs import InstallDirs, resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import TargetDevices, solve_devices
 from .sources import SourcePlan, plan_sources
-from .rules import ACCELERATORS, FDT_FEATURE
+from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_WORD
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import version_compare
 from .toolchain import Toolchain, check_compiler_works, compiler_identity, select_toolchain
@@ -70,6 +70,7 @@ class Configuration:
     features: tuple[FeatureDecision, ...]
     warnings: tuple[str, ...]
     python_extension: bool
+    static: bool                              # --static (or -Dprefer_static=true): the binaries link statically
     version: str
     project_options: frozenset[str]
     probes: tuple[ProbeOutcome, ...]          # every probe run, in the order they were asked for
@@ -127,12 +128,17 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     values = apply_host_defaults(resolved, explicit, host)
     if toolchain.cross and "libdir" not in explicit:
         values["libdir"] = "lib"   # meson's default for cross builds; the native default comes from meson
-    selection = select_targets(available_targets(env.source_dir), request.target_list, request.target_list_exclude)
+    words = request.configure_words()
+    selection = select_targets(available_targets(env.source_dir), request.target_list, request.target_list_exclude,
+                               words=words)
     dirs = resolve_install_dirs(values)
     booleans, warnings = decide_boolean_options(values, explicit, dirs)
+    if words[SYSTEM_WORD] == "disabled" and request.target_list is None:
+        warnings.append("--disable-system: the core's targets are all system emulation targets, so no emulator "
+                        "binary is configured; only the target-independent parts are built")
     fctx = FeatureContext(values=values, explicit=explicit, host=host,
                           static=request.static or values.get("prefer_static") is True,
-                          without_default_features=not request.default_features)
+                          without_default_features=not request.default_features, words=words)
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
@@ -166,7 +172,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         env=env, request=request, values=values, host=host, toolchain=toolchain, targets=plan,
         devices=devices, host_kconfig=kconfig_symbols, sources=sources,
         dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
-        python_extension=python_extension, version=_read_version(env.source_dir),
+        python_extension=python_extension, static=fctx.static, version=_read_version(env.source_dir),
         project_options=frozenset(o.name for o in table.options),
         probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))
                      if p in outcomes),

@@ -45,6 +45,7 @@ class FeatureContext:
     host: HostMachine
     static: bool
     without_default_features: bool
+    words: Mapping[str, str] = field(default_factory=dict)  # configure's own words: pie -> auto|enabled|disabled
 
 
 def _spell(option: str, on: bool) -> str:
@@ -55,12 +56,30 @@ def requested_state(feature: Feature, ctx: FeatureContext) -> str:
     """What was asked, as a tri-state (or the combo value): enabled | disabled | auto | ..."""
     if feature.option is None:
         return "always" if "always" in feature.required_values else "auto"
+    if feature.configure_word:
+        return ctx.words.get(feature.option, "auto")
     value = ctx.values.get(feature.option)
     if isinstance(value, bool):
         if feature.auto_by_default and feature.option not in ctx.explicit:
             return "disabled" if ctx.without_default_features else "auto"
         return "enabled" if value else "disabled"
     return str(value)
+
+
+def given(feature: Feature, ctx: FeatureContext) -> bool:
+    """Whether the user set the feature's option (or configure word) on the command line."""
+    if feature.option is None:
+        return False
+    if feature.configure_word:
+        return ctx.words.get(feature.option, "auto") != "auto"
+    return feature.option in ctx.explicit
+
+
+def feature_probes(feature: Feature, ctx: FeatureContext) -> tuple[Probe, ...]:
+    """The probes that prove ``feature`` on this build: its static ones in a static build, if it has them."""
+    if ctx.static and feature.static_probes is not None:
+        return feature.static_probes
+    return feature.probes
 
 
 def probes_needed(ctx: FeatureContext, features: Sequence[Feature] = FEATURES) -> tuple[list[Probe], list[Probe]]:
@@ -81,7 +100,7 @@ def probes_needed(ctx: FeatureContext, features: Sequence[Feature] = FEATURES) -
         if any(isinstance(r.condition, FeatureOn) and states.get(r.condition.feature) == "disabled"
                for r in feature.requires):
             continue
-        probes = list(feature.probes) + [_probe_of(r.condition, ctx.host) for r in feature.requires]
+        probes = list(feature_probes(feature, ctx)) + [_probe_of(r.condition, ctx.host) for r in feature.requires]
         probes = [p for p in probes if p is not None]
         wanted += probes
         if state in feature.required_values:
@@ -130,8 +149,8 @@ def _failure_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome
             if dep is not None and dep.ok:
                 against.append(f"{used.package} {dep.version}" if dep.version else used.package)
             elif dep is not None:
-                return f'link test "{probe.title}" not run: {dep.detail}'
-        text = f'link test "{probe.title}" failed'
+                return f'{probe.label()} not run: {dep.detail}'
+        text = f'{probe.label()} failed'
         if against:
             text += " against " + ", ".join(against)
         if probe.needs:
@@ -145,22 +164,30 @@ def _success_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome
     if isinstance(probe, LinkProbe):
         against = [f"{u.package} {outcomes[u].version}" if u in outcomes and outcomes[u].version else u.package
                    for u in probe.uses]
-        return f'link test "{probe.title}" links' + (" against " + ", ".join(against) if against else "")
+        return f'{probe.label()} links' + (" against " + ", ".join(against) if against else "")
     if isinstance(probe, PkgConfigProbe):
         return f"{probe.describe()}: found {outcome.version}"
     return f"{probe.describe()}: {outcome.detail}"
 
 
-def _remedy(feature: Feature) -> list[str]:
+def _remedy(feature: Feature, ctx: FeatureContext, failed: ProbeOutcome | None = None) -> list[str]:
     steps: list[str] = []
-    if feature.debian_packages:
-        steps.append("install the development files (Debian: apt-get install "
-                     + " ".join(feature.debian_packages) + ")")
-    if any(isinstance(p, PkgConfigProbe) or (isinstance(p, LinkProbe) and p.uses) for p in feature.probes):
-        steps.append("or, if it is installed somewhere pkg-config does not look, add that directory to "
-                     "PKG_CONFIG_PATH")
-    if feature.remedy:
-        steps.append(feature.remedy)
+    probes = feature_probes(feature, ctx)
+    if failed is not None and failed.status == "no-static":
+        # installed, but only as shared objects: the packages and search paths are not what is missing
+        steps.append("provide its libraries as static archives (lib*.a) where the compiler finds them")
+    else:
+        if feature.debian_packages:
+            steps.append("install the development files (Debian: apt-get install "
+                         + " ".join(feature.debian_packages) + ")")
+        if any(isinstance(p, PkgConfigProbe) or (isinstance(p, LinkProbe) and p.uses) for p in probes):
+            steps.append("or, if it is installed somewhere pkg-config does not look, add that directory to "
+                         "PKG_CONFIG_PATH")
+        if feature.remedy:
+            steps.append(feature.remedy)
+    if ctx.static:
+        steps.append("or link dynamically: leave out --static (a static build needs every library as a "
+                     "static archive)")
     if feature.option:
         steps.append(f"or build without it: {_spell(feature.option, False)}")
     return steps
@@ -170,17 +197,18 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
                    outcomes: Mapping[Probe, ProbeOutcome], warn: Callable[[str], None]) -> FeatureDecision:
     state = requested_state(feature, ctx)
     required = state in feature.required_values
-    explicit = feature.option is not None and feature.option in ctx.explicit
-    own = tuple(outcomes[p] for p in feature.probes if p in outcomes)
-    with_uses = tuple(outcomes[u] for p in feature.probes for u in getattr(p, "uses", ()) if u in outcomes) + own
+    explicit = given(feature, ctx)
+    own = tuple(outcomes[p] for p in feature_probes(feature, ctx) if p in outcomes)
+    with_uses = tuple(outcomes[u] for p in feature_probes(feature, ctx) for u in getattr(p, "uses", ())
+                      if u in outcomes) + own
 
     def off(reason: str) -> FeatureDecision:
         return FeatureDecision(feature.name, state, False, reason, feature.config_host, feature.host_kconfig,
                                probes=with_uses, value="disabled" if feature.resolved_value_on else None)
 
-    def fail(message: str, probed: str, found: str) -> UserError:
+    def fail(message: str, probed: str, found: str, failed: ProbeOutcome | None = None) -> UserError:
         details = [f"probed: {probed}", f"found: {found}"] if probed else []
-        steps = _remedy(feature) if probed else []
+        steps = _remedy(feature, ctx, failed) if probed else []
         if feature.option and not steps:
             steps = [f"or build without it: {_spell(feature.option, False)}"]
         return UserError(message, *details, *(f"next: {s}" for s in steps))
@@ -222,7 +250,7 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
                 if versions:
                     message += " (found " + ", ".join(versions) + ")"
             found = reason if isinstance(first.probe, LinkProbe) else first.detail
-            raise fail(message, first.probe.describe(), found)
+            raise fail(message, first.probe.describe(), found, first)
         if feature.auto_warning and first.status != "skipped":
             warn(feature.auto_warning)
         return off(reason)

@@ -1370,8 +1370,8 @@ def render_configure_help(table: OptionTable | Iterable[MesonOption], builtins: 
     row("--cross-prefix=PREFIX", f"prefix of the cross tools, may be empty [{cross_prefix}]")
     row("--cc=CC", f"C compiler for the emulator [{cc}]")
     row("--host-cc=CC", f"C compiler for programs run during the build, when cross compiling [{host_cc}]")
-    row("--cxx=CXX", "C++ compiler")
-    row("--objcc=OBJCC", "Objective-C compiler")
+    row("--cxx=CXX", "C++ compiler, for meson's machine file (the core is C)")
+    row("--objcc=OBJCC", "Objective-C compiler (required on Darwin hosts)")
     row("--extra-cflags=CFLAGS", "more C compiler flags (also used for C++ and Objective-C)")
     row("--extra-cxxflags=CXXFLAGS", "more C++ compiler flags")
     row("--extra-objcflags=OBJCFLAGS", "more Objective-C compiler flags")
@@ -1453,6 +1453,10 @@ class ConfigureRequest:
     pie: Tristate = "auto"
     no_cache: bool = False
     clear_cache: bool = False
+
+    def configure_words(self) -> dict[str, str]:
+        """configure's own feature words (system, user, linux-user, bsd-user, pie) -> auto | enabled | disabled."""
+        return {word: getattr(self, field_name) for word, field_name in _FLAG_WORDS.items()}
 
     def assigned(self, name: str) -> str | None:
         """The last value assigned to ``name`` on the command line, if any."""

@@ -14,7 +14,8 @@ import platform
 from typing import TYPE_CHECKING, Sequence
 
 from .emit import OutputFile, Quoted, render_header, render_template
-from .rules import ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMBOLS, UNPOISONED
+from .rules import (ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMBOLS, TARGET_KIND_SUMMARY,
+                    UNPOISONED)
 from .targets import config_target
 from .summary import SummaryEntry, render_summary
 from .toolchain import RECORDED_ENVIRONMENT
@@ -168,6 +169,23 @@ def extension_target_table(config: "Configuration") -> str:
     return "\n".join(lines) + "\n"
 
 
+def executable_flags(config: "Configuration") -> tuple[list[str], list[str]]:
+    """The emulator binaries' own compile and link flags: what each feature declares for its outcome
+    in this build (static or not).  The Python extension, a shared object, gets none of them."""
+    decided = {d.name: d for d in config.features}
+    cflags: list[str] = []
+    ldflags: list[str] = []
+    for feature in FEATURES:
+        decision = decided.get(feature.name)
+        if decision is None:
+            continue
+        for flags in feature.executable_flags:
+            if flags.enabled == decision.enabled and flags.static == config.static:
+                cflags += flags.cflags
+                ldflags += flags.ldflags
+    return cflags, ldflags
+
+
 def machine_files(config: "Configuration") -> list[OutputFile]:
     tc = config.toolchain
     cross = render_template(
@@ -175,8 +193,13 @@ def machine_files(config: "Configuration") -> list[OutputFile]:
         properties=[],
         c_args=list(tc.cflags),
         c_link_args=list(tc.cflags) + list(tc.ldflags),
+        cpp_args=list(tc.cxxflags),
+        cpp_link_args=list(tc.cxxflags) + list(tc.ldflags),
+        objc_args=list(tc.objcflags),
         werror=False,
         c=list(tc.cc) + list(config.host.cpu_cflags),
+        cpp=list(tc.cxx) + list(config.host.cpu_cflags),
+        objc=list(tc.objc) + list(config.host.cpu_cflags),
         binutils=list(tc.binutils),
         python=config.env.python,
         host_machine=config.host if tc.cross else None,
@@ -217,7 +240,11 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
         s("Compilation", "CFLAGS", " ".join(tc.cflags)),
         s("Compilation", "LDFLAGS", " ".join(tc.ldflags)),
         s("Compilation", "Python extension", config.python_extension),
+        s("Compilation", "static build", config.static),
     ]
+    kinds = {t.definition.kind for t in config.targets.configured}
+    for kind_suffixes, row in TARGET_KIND_SUMMARY:
+        rows.append(s(row.section, row.key, bool(kinds & set(kind_suffixes))))
     by_option = {d.name: d for d in config.features}
     accel_symbol = {a.feature: a.symbol for a in ACCELERATORS}
     for feature in FEATURES:
@@ -349,7 +376,7 @@ def build_outputs(config: "Configuration", argv: Sequence[str]) -> list[OutputFi
             cross=config.toolchain.cross, python_extension=config.python_extension,
             softmmu_targets=[t for t in targets if t.endswith("-softmmu")],
             warning_flags=list(config.warning_flags), dependencies=dependency_flags(config),
-            lists=source_lists(config))),
+            executable_flags=executable_flags(config), lists=source_lists(config))),
         OutputFile("host-kconfig.mak", "".join(f"{sym}=y\n" for sym in list(config.host_kconfig))),
         *machine_files(config),
         OutputFile("config.status", render_template(

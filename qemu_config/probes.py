@@ -48,10 +48,16 @@ class LinkProbe:
     link_args: tuple[str, ...] = ()
     needs: str = ""          # what a failure usually means, for the reason ("glib-2.0 >= 2.68")
     language: str = "c"      # "c", or "objc" (compiled with the Objective-C compiler)
+    compile_args: tuple[str, ...] = ()   # flags under test (e.g. -fPIE), for the compile and the link
+
+    def label(self) -> str:
+        """The test's name, with the flags it is about when it tests flags."""
+        flags = f" ({' '.join(self.compile_args + self.link_args)})" if self.compile_args else ""
+        return f'link test "{self.title}"{flags}'
 
     def describe(self) -> str:
         against = f" against {', '.join(p.package for p in self.uses)}" if self.uses else ""
-        return f'link test "{self.title}"{against}'
+        return self.label() + against
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,11 @@ class ProbeContext:
 
 # --- running ----------------------------------------------------------------
 
+# In a static build (--static) every link test links with these, so that a dependency whose
+# libraries exist only as shared objects is found missing by configure, not by the final link.
+STATIC_LINK_ARGS: tuple[str, ...] = ("-static",)
+_EMPTY_MAIN = "int main(void) { return 0; }\n"
+
 _PKG_ENV = ("PKG_CONFIG", "PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR")
 
 
@@ -182,13 +193,15 @@ class ProbeRunner:
     def _key(self, probe: Probe) -> str:
         env = {k: self.ctx.environ.get(k) for k in _PKG_ENV}
         if isinstance(probe, PkgConfigProbe):
-            return make_key("pkg", probe.package, probe.constraints, self.ctx.static,
+            # static: the answer also depends on the archives the compiler finds (the static link test)
+            linker = (tc_mod.compiler_identity(self.ctx.toolchain), self.system_dirs()) if self.ctx.static else ()
+            return make_key("pkg", probe.package, probe.constraints, self.ctx.static, linker,
                             pkgconfig.cache_identity(self.pkg_tool, probe.package, self.ctx.environ))
         ident = tc_mod.compiler_identity(self.ctx.toolchain)
         if isinstance(probe, LinkProbe):
             used = [self._outcomes[p].as_cache() for p in probe.uses if p in self._outcomes]
-            return make_key("link", probe.source, probe.link_args, probe.language, used, ident, env,
-                            self.system_dirs())
+            return make_key("link", probe.source, probe.compile_args, probe.link_args, probe.language, used, ident,
+                            env, self.ctx.static, self.system_dirs())
         if isinstance(probe, GdbProbe):
             found = [shutil.which(c, path=self.ctx.environ.get("PATH")) for c in probe.candidates]
             stats = []
@@ -203,7 +216,7 @@ class ProbeRunner:
             return make_key("program", self._program_names(probe), probe.version_args, self.ctx.environ.get("PATH"))
         if isinstance(probe, FlagsProbe):
             return make_key("flags", probe.flags, ident)
-        return make_key(type(probe).__name__, probe, ident, self.system_dirs())
+        return make_key(type(probe).__name__, probe, ident, self.ctx.static, self.system_dirs())
 
     def system_dirs(self) -> tuple[tuple[str, int], ...]:
         """The compiler's default include and library directories with their mtimes.
@@ -268,6 +281,15 @@ class ProbeRunner:
             found = pkgconfig.lookup(self.pkg_tool, probe.package, probe.constraints,
                                      environ=self.ctx.environ, static=self.ctx.static,
                                      cross_prefix=tc.cross_prefix)
+            if found.status == "found" and self.ctx.static:
+                # --static: the package is usable only if its libraries link statically (archives exist)
+                test = tc_mod.Links(_EMPTY_MAIN, found.cflags, (*found.libs, *STATIC_LINK_ARGS),
+                                    title=f"{probe.package} linked statically").run(tc, workdir)
+                if not test.ok:
+                    return ProbeOutcome(probe, False, "no-static",
+                                        f"{probe.package} {found.version}, but its libraries do not link statically"
+                                        f" ({' '.join(found.libs)} with -static)", found.version, found.pc_file,
+                                        found.cflags, found.libs, log=found.log + test.log)
             return ProbeOutcome(probe, found.status == "found", found.status, found.detail, found.version,
                                 found.pc_file, found.cflags, found.libs, log=found.log)
         if isinstance(probe, LinkProbe) and probe.language == "objc":
@@ -281,7 +303,9 @@ class ProbeRunner:
                     return ProbeOutcome(probe, False, "skipped", f"{used.package} not available: {dep.detail}")
                 args += dep.cflags
                 libs += dep.libs
-            res = tc_mod.Links(probe.source, tuple(args), tuple(libs)).run(tc, workdir)
+            if self.ctx.static and not any(arg.startswith("-static") for arg in libs):
+                libs += STATIC_LINK_ARGS
+            res = tc_mod.Links(probe.source, (*probe.compile_args, *args), tuple(libs)).run(tc, workdir)
             return ProbeOutcome(probe, res.ok, "found" if res.ok else "failed",
                                 "links" if res.ok else "does not link", log=res.log)
         if isinstance(probe, FunctionProbe):
@@ -293,12 +317,14 @@ class ProbeRunner:
             return ProbeOutcome(probe, res.ok, "found" if res.ok else "missing",
                                 f"{probe.header} {'found' if res.ok else 'not found'}", log=res.log)
         if isinstance(probe, LibraryProbe):
-            res = tc_mod.FindLibrary(probe.library).run(tc, workdir)
+            static_args = STATIC_LINK_ARGS if self.ctx.static else ()
+            res = tc_mod.FindLibrary(probe.library, static_args).run(tc, workdir)
             if not res.ok:
-                return ProbeOutcome(probe, False, "missing", f"library {probe.library} not found", log=res.log)
+                missing = f"library {probe.library} not found" + (" as a static archive" if static_args else "")
+                return ProbeOutcome(probe, False, "missing", missing, log=res.log)
             link_args = tuple(res.value or (f"-l{probe.library}",))  # type: ignore[arg-type]
             if probe.header_test:
-                test = tc_mod.Links(probe.header_test, (), link_args).run(tc, workdir)
+                test = tc_mod.Links(probe.header_test, (), (*link_args, *static_args)).run(tc, workdir)
                 if not test.ok:
                     return ProbeOutcome(probe, False, "too-old",
                                         f'library {probe.library} found, but link test "{probe.title}" failed',

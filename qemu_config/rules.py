@@ -130,6 +130,17 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class ExecutableFlags:
+    """Compile and link flags of the emulator binaries (not the Python extension) for one outcome
+    of a feature, in a static build or not."""
+
+    enabled: bool
+    static: bool
+    cflags: tuple[str, ...]
+    ldflags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Feature:
     """One optional part of the core: when it is on, what proves it can be, what it emits.
 
@@ -141,6 +152,9 @@ class Feature:
     name: str
     option: str | None
     probes: tuple[Union[PkgConfigProbe, LinkProbe, FunctionProbe, HeaderProbe, LibraryProbe, ProgramProbe], ...] = ()
+    static_probes: tuple[LinkProbe, ...] | None = None   # the probes instead, in a static build (--static)
+    configure_word: bool = False                  # option is one of configure's own words (pie), not meson's
+    executable_flags: tuple["ExecutableFlags", ...] = ()  # flags of the emulator binaries, by decision
     requires: tuple[Requirement, ...] = ()
     only_on: frozenset[str] | None = None
     unavailable: str | None = None                # error when asked for on a host outside only_on
@@ -208,6 +222,8 @@ int main(void)
 """
 
 DLLTOOL = ProgramProbe(("dlltool",), prefixed=True)
+
+PIE_TEST = "int main(void) { return 0; }\n"
 
 HVF_TEST = """\
 #include <Hypervisor/hv.h>
@@ -361,6 +377,27 @@ FEATURES: tuple[Feature, ...] = (
              "rules it out (or --without-default-features is given).",
     ),
     Feature(
+        "pie", "pie", configure_word=True,
+        probes=(LinkProbe("PIE", PIE_TEST, compile_args=("-Werror", "-fPIE"), link_args=("-pie",)),),
+        static_probes=(LinkProbe("static PIE", PIE_TEST, compile_args=("-Werror", "-fPIE"),
+                                 link_args=("-static-pie",)),),
+        only_on=_ALL_OSES - {"windows", "emscripten"}, unavailable="PIE not available due to missing OS support",
+        summary=SummaryRow("Compilation", "PIE"),
+        failure="PIE not available due to missing toolchain support",
+        auto_warning="Disabling PIE due to missing toolchain support",
+        remedy="use a compiler and linker that support -fPIE and -pie (-static-pie with --static)",
+        executable_flags=(
+            ExecutableFlags(True, False, ("-fPIE",), ("-pie",)),
+            ExecutableFlags(True, True, ("-fPIE",), ("-static-pie",)),
+            ExecutableFlags(False, False, ("-fno-pie",), ("-no-pie",)),
+            ExecutableFlags(False, True, ("-fno-pie",), ("-static", "-no-pie")),
+        ),
+        note="configure's --enable-pie / --disable-pie, as QEMU's: on unless the toolchain cannot link a "
+             "position independent executable (or the host has none).  The flags go to the emulator "
+             "binaries only; the Python extension is a shared object, and the internal libraries are "
+             "compiled PIC for both.",
+    ),
+    Feature(
         "objc", None,
         probes=(LinkProbe("Objective-C compiler", "int main(void) { return 0; }\n", language="objc"),),
         only_on=frozenset({"darwin"}),
@@ -414,6 +451,18 @@ ACCELERATORS: tuple[Accelerator, ...] = (
     Accelerator("tcg", "CONFIG_TCG", None),
     # Xen: qemu-system-aarch64 only on an Arm host; i386/x86_64 on x86 and Arm hosts.
     Accelerator("xen", "CONFIG_XEN", {"x86_64": _X86, "aarch64": _X86 + ("aarch64-softmmu",)}),
+)
+
+# QEMU's configure words for the kinds of emulator binary.  The core builds system emulation binaries
+# (qemu-system-*, the configs/targets/*-softmmu.mak targets) only: --disable-system leaves no target,
+# and the user-mode words can turn user mode off (there is none to build) but never on.
+SYSTEM_WORD = "system"
+USER_MODE_WORDS: tuple[str, ...] = ("user", "linux-user", "bsd-user")
+USER_MODE_ABSENT = ("the core builds system emulation binaries (qemu-system-*, the *-softmmu targets) only: "
+                    "it has no user-mode emulation, and configs/targets has no *-linux-user or *-bsd-user target")
+TARGET_KIND_SUMMARY: tuple[tuple[tuple[str, ...], SummaryRow], ...] = (
+    (("softmmu",), SummaryRow("Configurable features", "system-mode emulation")),
+    (("linux-user", "bsd-user"), SummaryRow("Configurable features", "user-mode emulation")),
 )
 
 # The feature whose absence drops (or refuses) targets with TARGET_NEED_FDT=y.

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 
 from .errors import UserError
 from .host import HostMachine
-from .rules import ACCELERATORS, DISASSEMBLERS, Accelerator
+from .rules import ACCELERATORS, DISASSEMBLERS, SYSTEM_WORD, USER_MODE_ABSENT, USER_MODE_WORDS, Accelerator
 
 
 def read_keyval(path: Path) -> dict[str, str]:
@@ -107,21 +107,44 @@ def available_targets(source_dir: Path) -> tuple[TargetDefinition, ...]:
 
 
 def select_targets(available: Sequence[TargetDefinition], target_list: Sequence[str] | None,
-                   exclude: Sequence[str]) -> TargetSelection:
+                   exclude: Sequence[str], *, words: Mapping[str, str] | None = None) -> TargetSelection:
+    """The targets asked for: the default list (less the exclusions) or the explicit one.
+
+    ``words`` are configure's own words for kinds of binary (``system``, ``user``, ...:
+    auto | enabled | disabled): ``--disable-system`` leaves no system emulation target in
+    the default list and refuses one named in ``--target-list``; asking for user mode is
+    refused, as the core has none.
+    """
+    words = words or {}
+    refuse_user_mode(words)
+    system = words.get(SYSTEM_WORD, "auto") != "disabled"
     by_name: Mapping[str, TargetDefinition] = {t.name: t for t in available}
     if target_list is None:
         unknown = [t for t in exclude if t not in by_name]
         if unknown:
             raise UserError(f"Unknown target name '{unknown[0]}' in --target-list-exclude",
                             "available targets: " + " ".join(by_name))
-        return TargetSelection(tuple(t for t in available if t.name not in set(exclude)), True)
+        return TargetSelection(tuple(t for t in available if t.name not in set(exclude) and system), True)
     chosen: list[TargetDefinition] = []
     for name in target_list:
         if name not in by_name:
             raise UserError(f"Unknown target name '{name}'", "available targets: " + " ".join(by_name))
+        if not system:
+            raise UserError(f"--target-list names {name}, a system emulation target, but --disable-system was given",
+                            "next: drop --disable-system, or leave the system emulation targets out of "
+                            "--target-list (--target-list= builds no emulator)")
         if by_name[name] not in chosen:
             chosen.append(by_name[name])
     return TargetSelection(tuple(chosen), False)
+
+
+def refuse_user_mode(words: Mapping[str, str]) -> None:
+    """``--enable-user`` and kin ask for what the core does not have: one error that says so."""
+    asked = [word for word in USER_MODE_WORDS if words.get(word) == "enabled"]
+    if asked:
+        raise UserError(f"--enable-{asked[0]}: user-mode emulation is not available", USER_MODE_ABSENT,
+                        f"next: leave out --enable-{asked[0]} (--disable-{asked[0]} is accepted: there is "
+                        "nothing to leave out)")
 
 
 def serves(accel: Accelerator, target: str, host: HostMachine) -> bool:

@@ -142,6 +142,7 @@ def test_cross_builds_model_the_host(tmp_path: Path, prefix: str, os_name: str, 
     assert f"#define {defined}\n" in header and f"#undef {undefined}\n" in header
     cross = (build / "config-meson.cross").read_text()
     assert f"system = '{os_name}'" in cross and f"c = ['{prefix}gcc'" in cross
+    assert f"cpp = ['{prefix}g++'" in cross   # --cxx's default, for meson, as QEMU writes it
     assert "[binaries]\nc = ['cc']" in (build / "config-meson.native").read_text()
     if prefix.startswith("aarch64"):
         assert "#define HOST_AARCH64 1\n" in header
