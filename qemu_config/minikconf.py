@@ -12,8 +12,13 @@ exit 0, or 1 on any error.  Only the first argument may be a mode.
 Arguments matching ``CONFIG_[A-Z0-9_]+=(y|n|)`` are assignments, anything
 else is a file, all taken in order.
 
+An error in the inputs (syntax, include, undefined symbol, contradiction,
+cycle) leaves stdout empty and writes no depfile, as in QEMU 10.2.
+
 Differences: errors are one ``ERROR:`` message on stderr with the clauses and
-``file:line`` involved, never a traceback; ``--randconfig`` is reproducible:
+``file:line`` involved, never a traceback (a contradiction's message holds
+QEMU's ``The following clauses were found for X`` and each of those clauses,
+with where it came from); ``--randconfig`` is reproducible:
 the seed comes from ``--randconfig=SEED`` or the environment variable
 ``KCONFIG_SEED`` (decimal or 0x-hex, as in Linux's kconfig), else a random one
 that is reported on stderr as ``KCONFIG_SEED=0x...``.
@@ -29,8 +34,7 @@ import os
 import sys
 from typing import Mapping, Sequence, TextIO
 
-from qemu_config.kconfig import (ExternalAssignment, KconfigContradictionError, KconfigError, KconfigUsageError,
-                                 parse_kconfig)
+from qemu_config.kconfig import ExternalAssignment, KconfigError, KconfigUsageError, parse_kconfig
 
 USAGE = ("usage: {prog} [--defconfig|--allnoconfig|--allyesconfig|--randconfig[=SEED]]"
          " OUTPUT DEPFILE [FILE|CONFIG_NAME=y|n]...")
@@ -94,11 +98,6 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     err = stderr or sys.stderr
     try:
         return run(list(sys.argv if argv is None else argv), out, err, os.environ if environ is None else environ)
-    except KconfigContradictionError as exc:
-        # QEMU's minikconf prints this header on stdout: keep stdout identical for scripts that read it.
-        out.write(f"The following clauses were found for {exc.symbol}\n")
-        out.flush()
-        return exc.report(err)
     except KconfigError as exc:
         return exc.report(err)
     except KeyboardInterrupt:
