@@ -207,6 +207,121 @@ def test_contradiction_report_holds_qemus_header_and_every_clause(tmp_path: Path
     assert all(line.startswith("       ") for line in result.stderr.splitlines()[1:])
 
 
+# -- includes, as QEMU 10.2 reads them -------------------------------------------------------
+# Each case: files ("{D}" is the case's directory), the arguments after OUTPUT DEPFILE, stdout, and
+# the depfile's files in order.  A file is read again when its include is spelled differently.  The
+# files read twice hold assignments only: these cases are in the differential corpus too, and
+# minikconf.py versions differ on a `config X` seen twice (QEMU 10.2 merges it, reference §10 item 59).
+
+INCLUDE_CASES: dict[str, tuple[dict[str, str], list[str], str, list[str]]] = {
+    "same spelling twice: read once": (
+        {"t.kc": "config X\nsource x.mak\nsource x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak"]),
+    "./x.mak after x.mak: read again": (
+        {"t.kc": "config X\nsource x.mak\nsource ./x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "x.mak after ./x.mak: read once": (
+        {"t.kc": "config X\nsource ./x.mak\nsource x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak"]),
+    "./x.mak twice: read twice": (
+        {"t.kc": "config X\nsource ./x.mak\nsource ./x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "sub/../x.mak after x.mak: read again": (
+        {"t.kc": "config X\nsource x.mak\nsource sub/../x.mak\n", "x.mak": "CONFIG_X=y\n", "sub/y.mak": ""},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "absolute spellings: // reads again": (
+        {"t.kc": "config X\nsource x.mak\nsource {D}/x.mak\nsource {D}//x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "../x.mak from a subdirectory: read again": (
+        {"t.kc": "config X\nconfig Y\nsource x.mak\nsource x.mak\nsource sub/y.mak\n", "x.mak": "CONFIG_X=y\n",
+         "sub/y.mak": "source ../x.mak\nCONFIG_Y=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\nCONFIG_Y=y\n", ["t.kc", "x.mak", "sub/y.mak", "x.mak"]),
+    "the same file from two subdirectories: read twice": (
+        {"t.kc": "config X\nsource l/l.mak\nsource r/r.mak\n", "l/l.mak": "source ../x.mak\n",
+         "r/r.mak": "source ../x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "l/l.mak", "x.mak", "r/r.mak", "x.mak"]),
+    "a file sourcing itself: skipped": (
+        {"s.kc": "source s.kc\nconfig S\n default y\n"}, ["{D}/s.kc"], "CONFIG_S=y\n", ["s.kc"]),
+    "named twice on the command line: read twice, its include once": (
+        {"k": "config X\nconfig Y\n", "x.mak": "source y.mak\nCONFIG_X=y\n", "y.mak": "CONFIG_Y=y\n"},
+        ["{D}/k", "{D}/x.mak", "{D}/x.mak"], "CONFIG_X=y\nCONFIG_Y=y\n", ["k", "x.mak", "y.mak", "x.mak"]),
+    "named on the command line as ./x.mak and x.mak: read twice": (
+        {"k": "config X\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/k", "{D}/./x.mak", "{D}/x.mak"], "CONFIG_X=y\n", ["k", "x.mak", "x.mak"]),
+    "named on the command line, then sourced as a.mak (skipped) and ./a.mak (read again)": (
+        {"k": "config A\n", "a.mak": "CONFIG_A=y\n", "b.mak": "source a.mak\nsource ./a.mak\n"},
+        ["{D}/k", "{D}/a.mak", "{D}/b.mak"], "CONFIG_A=y\n", ["k", "a.mak", "b.mak", "a.mak"]),
+}
+
+
+def materialize(directory: Path, files: Mapping[str, str], args: Sequence[str]) -> list[str]:
+    """Write ``files`` below ``directory`` ("{D}" in a text stands for it); return ``args`` with "{D}" filled in."""
+    for name, text in files.items():
+        write(directory, name, text.replace("{D}", str(directory)))
+    return [arg.replace("{D}", str(directory)) for arg in args]
+
+
+@pytest.mark.parametrize("name", list(INCLUDE_CASES))
+def test_includes_read_as_qemu_does(tmp_path: Path, name: str) -> None:
+    files, args, stdout, read = INCLUDE_CASES[name]
+    result = run(materialize(tmp_path, files, args), tmp_path)
+    assert (result.status, result.stdout, result.stderr) == (0, stdout, "")
+    assert result.depfile == "".join(f"out.mak: {tmp_path / file}\n" for file in read)
+
+
+# Each case: files, the file on the command line, and the error report ("{D}": the case's directory).
+INCLUDE_ERROR_CASES: dict[str, tuple[dict[str, str], str, list[str]]] = {
+    "loop, spelled as the includer (QEMU's check)": (
+        {"a.kc": "source b.kc\nconfig A\n", "b.kc": "source a.kc\nconfig B\n"}, "a.kc",
+        ["ERROR: {D}/b.kc:1:1: Inclusion loop for a.kc",
+         "       In file included from {D}/a.kc:1:",
+         "       inclusion chain: {D}/a.kc -> {D}/b.kc -> a.kc",
+         "       a.kc is {D}/a.kc, a file still being read: remove one of the source lines in this chain"]),
+    "loop through ../ (QEMU finds it on the second round)": (
+        {"a.kc": "source sub/b.kc\nconfig A\n", "sub/b.kc": "source ../a.kc\nconfig B\n"}, "a.kc",
+        ["ERROR: {D}/sub/b.kc:1:1: Inclusion loop for ../a.kc",
+         "       In file included from {D}/a.kc:1:",
+         "       inclusion chain: {D}/a.kc -> {D}/sub/b.kc -> ../a.kc",
+         "       ../a.kc is {D}/a.kc, a file still being read: remove one of the source lines in this chain"]),
+    "a file sourcing itself as ./ (QEMU recurses until it crashes)": (
+        {"s.kc": "config S\nsource ./s.kc\n"}, "s.kc",
+        ["ERROR: {D}/s.kc:2:1: Inclusion loop for ./s.kc",
+         "       inclusion chain: {D}/s.kc -> ./s.kc",
+         "       ./s.kc is {D}/s.kc, a file still being read: remove one of the source lines in this chain"]),
+    "three files, the last sourcing the middle one as ./ (QEMU recurses until it crashes)": (
+        {"a.kc": "source b.kc\n", "b.kc": "source c.kc\n", "c.kc": "source ./b.kc\n"}, "a.kc",
+        ["ERROR: {D}/c.kc:1:1: Inclusion loop for ./b.kc",
+         "       In file included from {D}/a.kc:1:",
+         "       In file included from {D}/b.kc:1:",
+         "       inclusion chain: {D}/a.kc -> {D}/b.kc -> {D}/c.kc -> ./b.kc",
+         "       ./b.kc is {D}/b.kc, a file still being read: remove one of the source lines in this chain"]),
+    "sub/../x.mak without a sub directory": (
+        {"t.kc": "config X\nsource sub/../x.mak\n", "x.mak": "CONFIG_X=y\n"}, "t.kc",
+        ["ERROR: {D}/t.kc:2:1: No such file or directory: sub/../x.mak",
+         "       the name is opened as spelled, {D}/sub/../x.mak, not normalized: write x.mak to read {D}/x.mak"]),
+    "a trailing slash": (
+        {"t.kc": "config X\nsource x.mak/\n", "x.mak": "CONFIG_X=y\n"}, "t.kc",
+        ["ERROR: {D}/t.kc:2:1: Not a directory: x.mak/",
+         "       the name is opened as spelled, {D}/x.mak/, not normalized: write x.mak to read {D}/x.mak"]),
+    "a file read again counts again": (
+        {"t.kc": "config A\nsource a.mak\nsource ./a.mak\nCONFIG_A=n\n", "a.mak": "CONFIG_A=y\n"}, "t.kc",
+        ["ERROR: contradiction between clauses when setting A",
+         "       The following clauses were found for A:",
+         "           CONFIG_A=y  (sets A=y, from {D}/a.mak:1)",
+         "           CONFIG_A=y  (sets A=y, from {D}/a.mak:1)",
+         "           CONFIG_A=n  (sets A=n, from {D}/t.kc:4)"]),
+}
+
+
+@pytest.mark.parametrize("name", list(INCLUDE_ERROR_CASES))
+def test_include_errors(tmp_path: Path, name: str) -> None:
+    files, top, report = INCLUDE_ERROR_CASES[name]
+    materialize(tmp_path, files, [])
+    result = run([str(tmp_path / top)], tmp_path)
+    assert (result.status, result.stdout, result.depfile) == (1, "", None)
+    assert result.stderr == "".join(line.replace("{D}", str(tmp_path)) + "\n" for line in report)
+
+
 def test_missing_input_file(tmp_path: Path) -> None:
     result = run([str(tmp_path / "nope.kc")], tmp_path)
     assert (result.status, result.stdout) == (1, "")
@@ -404,6 +519,7 @@ def test_differential_edge_cases(tmp_path: Path) -> None:
         absolute = [a if a.startswith("-") or a.startswith("CONFIG_") else str(case / a) for a in args]
         problems += compare(absolute, tmp_path)
     assert not problems, "\n".join(problems)
+
 
 
 @needs_minikconf
