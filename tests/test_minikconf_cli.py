@@ -1,10 +1,12 @@
 """Tests for ``python3 -m qemu_config.minikconf``, the drop-in for QEMU's scripts/minikconf.py.
 
-The differential tests at the end run QEMU's own script beside ours and compare standard output,
-depfile and exit status.  They need the script on disk:
+The differential tests at the end run QEMU's own script beside ours and compare standard output
+and depfile (errors included: both print nothing and write no depfile), exit status, and for a
+contradiction that our report holds QEMU's header and each of its clauses.  They need the script
+on disk (QEMU 10.2's, run by this Python):
 
-* ``QEMU_MINIKCONF=/path/to/qemu/scripts/minikconf.py``: compares an edge-case corpus, the data
-  tree under tests/data/kconfig and generated QEMU-shaped trees;
+* ``QEMU_MINIKCONF=/path/to/qemu/scripts/minikconf.py``: compares an edge-case corpus, the include
+  cases, the data tree under tests/data/kconfig and generated QEMU-shaped trees;
 * plus ``QEMU_KCONFIG_TREE=/path/to/qemu`` (a QEMU source tree): compares every
   ``configs/devices/*/*.mak`` with the command line QEMU's meson.build passes (reference §7.4),
   in defconfig and allnoconfig; ``QEMU_KCONFIG_HOST`` may replace the host symbols (space
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -440,6 +444,21 @@ DEFAULT_QEMU_HOST = ("CONFIG_TPM=y CONFIG_PIXMAN=y CONFIG_IVSHMEM=y CONFIG_GNUTL
                      " CONFIG_LINUX=y CONFIG_MULTIPROCESS_ALLOWED=y CONFIG_HV_BALLOON_POSSIBLE=y")
 
 
+def missing_clauses(theirs: str, ours: str) -> list[str]:
+    """QEMU's contradiction report (its header and each clause) lines that our stderr lacks."""
+    lines = theirs.splitlines()
+    headers = [i for i, line in enumerate(lines) if line.startswith("The following clauses were found for ")]
+    if not headers:
+        return []
+    missing = [] if lines[headers[0]] in ours else [lines[headers[0]]]
+    clauses = [line[4:] for line in itertools.takewhile(lambda l: l.startswith("    "), lines[headers[0] + 1:])]
+    ours_clauses = [line.strip() for line in ours.splitlines()]
+    for clause, wanted in Counter(clauses).items():
+        if sum(line.startswith(f"{clause}  (") for line in ours_clauses) < wanted:
+            missing.append(f"    {clause} (x{wanted})")
+    return missing
+
+
 def compare(args: Sequence[str], tmp_path: Path, output: str = "out.mak") -> list[str]:
     """Run both implementations with OUTPUT DEPFILE ARGS (a mode may lead); return the differences."""
     mode = [args[0]] if args and args[0].startswith("--") else []
@@ -457,11 +476,16 @@ def compare(args: Sequence[str], tmp_path: Path, output: str = "out.mak") -> lis
     if proc.returncode != status:
         problems.append(f"{label}: exit status {proc.returncode} (QEMU) != {status} (ours)\n"
                         f"  QEMU: {proc.stderr.strip().splitlines()[-1:]}\n  ours: {err.getvalue().strip()[:300]}")
-    elif status == 0:
-        if proc.stdout != out.getvalue() and mode != ["--randconfig"]:  # random values: compare the rest
-            problems.append(f"{label}: stdout differs")
-        if theirs_dep.read_text() != ours_dep.read_text():
-            problems.append(f"{label}: depfile differs")
+    # Random values differ; on an error both print nothing.
+    if proc.stdout != out.getvalue() and not (mode == ["--randconfig"] and status == 0):
+        problems.append(f"{label}: stdout differs\n  QEMU: {proc.stdout[:300]!r}\n  ours: {out.getvalue()[:300]!r}")
+    theirs_text = theirs_dep.read_text() if theirs_dep.exists() else None
+    ours_text = ours_dep.read_text() if ours_dep.exists() else None
+    if theirs_text != ours_text:
+        problems.append(f"{label}: depfile differs\n  QEMU: {theirs_text!r}\n  ours: {ours_text!r}")
+    missing = missing_clauses(proc.stderr, err.getvalue())
+    if missing:
+        problems.append(f"{label}: our error lacks QEMU's contradiction lines:\n  " + "\n  ".join(missing))
     return problems
 
 
@@ -520,6 +544,18 @@ def test_differential_edge_cases(tmp_path: Path) -> None:
         problems += compare(absolute, tmp_path)
     assert not problems, "\n".join(problems)
 
+
+@needs_minikconf
+def test_differential_includes(tmp_path: Path) -> None:
+    """The include tables above, run by QEMU's script too: same status, stdout and depfile."""
+    cases = [(files, args) for files, args, _, _ in INCLUDE_CASES.values()]
+    cases += [(files, ["{D}/" + top]) for files, top, _ in INCLUDE_ERROR_CASES.values()]
+    problems = []
+    for index, (files, args) in enumerate(cases):
+        case = tmp_path / f"case{index}"
+        case.mkdir()
+        problems += compare(materialize(case, files, args), tmp_path)
+    assert not problems, "\n".join(problems)
 
 
 @needs_minikconf
