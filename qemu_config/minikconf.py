@@ -7,13 +7,27 @@ Usage::
 
 Same arguments, standard output, depfile and exit statuses as the original:
 the enabled symbols (not those given on the command line) are printed as
-``CONFIG_NAME=y``, sorted; DEPFILE gets ``OUTPUT: /abs/file`` per file read;
-exit 0, or 1 on any error.  Only the first argument may be a mode.
-Arguments matching ``CONFIG_[A-Z0-9_]+=(y|n|)`` are assignments, anything
-else is a file, all taken in order.
+``CONFIG_NAME=y``, sorted; DEPFILE gets ``OUTPUT: /abs/file`` (normalized)
+each time a file is read, in order; exit 0, or 1 on any error.  Only the
+first argument may be a mode.  Arguments matching
+``CONFIG_[A-Z0-9_]+=(y|n|)`` are assignments, anything else is a file, all
+taken in order.  Includes follow QEMU 10.2's rules: the path is the
+including file's directory joined with the name as written, and is skipped
+when that exact string is a file already read, so ``./x.kc`` after ``x.kc``
+reads x.kc again (its clauses count again, the depfile lists it twice),
+while ``x.kc`` after ``./x.kc`` does not.
+
+An error in the inputs (syntax, include, undefined symbol, contradiction,
+cycle) leaves stdout empty and writes no depfile, as in QEMU 10.2.
 
 Differences: errors are one ``ERROR:`` message on stderr with the clauses and
-``file:line`` involved, never a traceback; ``--randconfig`` is reproducible:
+``file:line`` involved, never a traceback (a contradiction's message holds
+QEMU's ``The following clauses were found for X`` and each of those clauses,
+with where it came from); a file reached again under another spelling
+while it is still being read (``source ./self.kc``; ``a.kc`` sources
+``sub/b.kc``, which sources ``../a.kc``) is an ``Inclusion loop`` error,
+where QEMU reads on until its own loop check fires or it crashes (exit 1
+either way); ``--randconfig`` is reproducible:
 the seed comes from ``--randconfig=SEED`` or the environment variable
 ``KCONFIG_SEED`` (decimal or 0x-hex, as in Linux's kconfig), else a random one
 that is reported on stderr as ``KCONFIG_SEED=0x...``.
@@ -29,8 +43,7 @@ import os
 import sys
 from typing import Mapping, Sequence, TextIO
 
-from qemu_config.kconfig import (ExternalAssignment, KconfigContradictionError, KconfigError, KconfigUsageError,
-                                 parse_kconfig)
+from qemu_config.kconfig import ExternalAssignment, KconfigError, KconfigUsageError, parse_kconfig
 
 USAGE = ("usage: {prog} [--defconfig|--allnoconfig|--allyesconfig|--randconfig[=SEED]]"
          " OUTPUT DEPFILE [FILE|CONFIG_NAME=y|n]...")
@@ -94,11 +107,6 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     err = stderr or sys.stderr
     try:
         return run(list(sys.argv if argv is None else argv), out, err, os.environ if environ is None else environ)
-    except KconfigContradictionError as exc:
-        # QEMU's minikconf prints this header on stdout: keep stdout identical for scripts that read it.
-        out.write(f"The following clauses were found for {exc.symbol}\n")
-        out.flush()
-        return exc.report(err)
     except KconfigError as exc:
         return exc.report(err)
     except KeyboardInterrupt:

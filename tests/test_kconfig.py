@@ -13,7 +13,7 @@ from typing import Mapping
 import pytest
 
 from qemu_config.kconfig import (ExternalAssignment, KconfigContradictionError, KconfigCycleError, KconfigError,
-                                 KconfigParseError, KconfigTree, KconfigUndefinedError, KconfigUsageError,
+                                 KconfigParseError, KconfigTree, KconfigUndefinedError, KconfigUsageError, Location,
                                  parse_kconfig)
 from qemu_config.kconfig.expr import And, Or, Sym
 from qemu_config.kconfig.model import Select
@@ -244,6 +244,20 @@ def test_randconfig_is_reproducible_with_a_seed(tmp_path: Path) -> None:
 
 
 def test_inclusion_loop(tmp_path: Path) -> None:
+    # QEMU's own check: "a.kc" is spelled exactly as the file that includes b.kc.
+    top = write(tmp_path, "a.kc", "source b.kc\nconfig A\n")
+    write(tmp_path, "b.kc", "config B\nsource a.kc\n")
+    with pytest.raises(KconfigParseError) as info:
+        parse_kconfig([top])
+    assert info.value.message == f"{tmp_path / 'b.kc'}:2:1: Inclusion loop for a.kc"
+    assert info.value.details == (
+        f"In file included from {top}:1:",
+        f"inclusion chain: {top} -> {tmp_path / 'b.kc'} -> a.kc",
+        f"a.kc is {top}, a file still being read: remove one of the source lines in this chain")
+
+
+def test_inclusion_loop_under_another_spelling(tmp_path: Path) -> None:
+    # QEMU reads a.kc again as sub/../a.kc and finds the loop on the second round; we stop at the first.
     top = write(tmp_path, "a.kc", "source sub/b.kc\nconfig A\n")
     write(tmp_path, "sub/b.kc", "config B\nsource ../a.kc\n")
     with pytest.raises(KconfigParseError) as info:
@@ -251,6 +265,18 @@ def test_inclusion_loop(tmp_path: Path) -> None:
     rendered = info.value.render()
     assert f"ERROR: {tmp_path / 'sub/b.kc'}:2:1: Inclusion loop for ../a.kc" in rendered
     assert f"In file included from {top}:1:" in rendered
+    assert f"../a.kc is {top}, a file still being read" in rendered
+
+
+@pytest.mark.parametrize("spelling", ["./self.kc", "sub/../self.kc", "{dir}//self.kc"])
+def test_file_including_itself_under_another_spelling_is_a_loop(tmp_path: Path, spelling: str) -> None:
+    # QEMU never sees these as a loop nor as read before: it reads the file again without end, and dies.
+    (tmp_path / "sub").mkdir()
+    spelling = spelling.format(dir=tmp_path)
+    top = write(tmp_path, "self.kc", f"config S\nsource {spelling}\n")
+    with pytest.raises(KconfigParseError) as info:
+        parse_kconfig([top])
+    assert info.value.message == f"{top}:2:1: Inclusion loop for {spelling}"
 
 
 def test_file_including_itself_is_skipped(tmp_path: Path) -> None:
@@ -260,17 +286,69 @@ def test_file_including_itself_is_skipped(tmp_path: Path) -> None:
     assert result.files == (str(top),)
 
 
-def test_file_included_twice_is_read_once(tmp_path: Path) -> None:
+def test_same_spelling_twice_reads_the_file_once(tmp_path: Path) -> None:
+    top = write(tmp_path, "top.kc", "source x.kc\nsource x.kc\n")
+    write(tmp_path, "x.kc", "config X\n    default y\n")
+    tree = parse_kconfig([top])
+    assert tree.solve().files == (str(top), str(tmp_path / "x.kc"))
+    assert len(tree.declaration("X")) == 1
+
+
+@pytest.mark.parametrize("spelling", ["./x.kc", "sub/../x.kc", "{dir}//x.kc", "{dir}/./x.kc"])
+def test_another_spelling_reads_the_file_again(tmp_path: Path, spelling: str) -> None:
+    # QEMU skips an include only when the joined path, as spelled, is one it recorded (normalized).
+    (tmp_path / "sub").mkdir()
+    top = write(tmp_path, "top.kc", f"source x.kc\nsource {spelling.format(dir=tmp_path)}\n")
+    x = write(tmp_path, "x.kc", "config X\n    default y\n")
+    tree = parse_kconfig([top])
+    assert tree.solve().files == (str(top), str(x), str(x))
+    assert tree.declaration("X") == (Location(str(x), 1), Location(str(x), 1))  # its clauses count again
+
+
+def test_normalized_spelling_after_another_one_is_skipped(tmp_path: Path) -> None:
+    top = write(tmp_path, "top.kc", "source ./x.kc\nsource x.kc\nsource ./x.kc\n")
+    x = write(tmp_path, "x.kc", "config X\n")
+    assert parse_kconfig([top]).solve().files == (str(top), str(x), str(x))
+
+
+def test_file_included_again_from_a_subdirectory_is_read_again(tmp_path: Path) -> None:
     top = write(tmp_path, "top.kc", "source x.kc\nsource x.kc\nsource sub/y.kc\n")
     write(tmp_path, "x.kc", "config X\n    default y\n")
     write(tmp_path, "sub/y.kc", "source ../x.kc\nconfig Y\n")
     result = parse_kconfig([top]).solve()
-    assert result.files == (str(top), str(tmp_path / "x.kc"), str(tmp_path / "sub/y.kc"))
+    assert result.files == (str(top), str(tmp_path / "x.kc"), str(tmp_path / "sub/y.kc"), str(tmp_path / "x.kc"))
+
+
+def test_clauses_of_a_file_read_again_count_again(tmp_path: Path) -> None:
+    top = write(tmp_path, "top.kc", "config A\nsource a.mak\nsource ./a.mak\nCONFIG_A=n\n")
+    mak = write(tmp_path, "a.mak", "CONFIG_A=y\n")
+    with pytest.raises(KconfigContradictionError) as info:
+        parse_kconfig([top]).solve()
+    assert info.value.details == (
+        "The following clauses were found for A:",
+        f"    CONFIG_A=y  (sets A=y, from {mak}:1)",
+        f"    CONFIG_A=y  (sets A=y, from {mak}:1)",
+        f"    CONFIG_A=n  (sets A=n, from {top}:4)")
+
+
+@pytest.mark.parametrize("spelling, reason", [("sub/../x.kc", "No such file or directory"),
+                                              ("x.kc/", "Not a directory")])
+def test_path_is_opened_as_spelled(tmp_path: Path, spelling: str, reason: str) -> None:
+    # No sub/ directory: the OS cannot step back out of it, whatever the normalized path says.
+    top = write(tmp_path, "top.kc", f"source {spelling}\n")
+    write(tmp_path, "x.kc", "config X\n")
+    with pytest.raises(KconfigParseError) as info:
+        parse_kconfig([top])
+    assert info.value.message == f"{top}:1:1: {reason}: {spelling}"
+    assert info.value.details == (f"the name is opened as spelled, {tmp_path}/{spelling}, not normalized:"
+                                  f" write x.kc to read {tmp_path / 'x.kc'}",)
 
 
 def test_file_named_twice_on_the_command_line_is_read_twice(tmp_path: Path) -> None:
-    path = write(tmp_path, "x.kc", "config X\n    default y\n")
-    assert parse_kconfig([path, path]).solve().files == (str(path), str(path))
+    path = write(tmp_path, "x.kc", "source y.mak\nconfig X\n    default y\n")
+    write(tmp_path, "y.mak", "CONFIG_X=y\n")
+    # Its include is skipped the second time: y.mak was read.
+    assert parse_kconfig([path, path]).solve().files == (str(path), str(tmp_path / "y.mak"), str(path))
 
 
 def test_missing_include_and_missing_file(tmp_path: Path) -> None:
@@ -410,6 +488,18 @@ def test_extra_file_sharing_a_file_with_the_tree(tree: KconfigTree, tmp_path: Pa
     assert result.files[:2] == (str(extra), str(DATA / "hw/misc/Kconfig"))
     assert result.files.count(str(DATA / "hw/misc/Kconfig")) == 1
     assert "EDU" not in result.enabled
+
+
+def test_extra_file_reading_a_file_twice_keeps_the_shared_tree(tree: KconfigTree, tmp_path: Path) -> None:
+    extra = write(tmp_path, "extra.mak", "include sub.mak\ninclude ./sub.mak\n")
+    sub = write(tmp_path, "sub.mak", "CONFIG_EDU=n\n")
+    reused = tree.solve("defconfig", X86_64, [extra])
+    assert reused.files == (str(extra), str(sub), str(sub), *map(str, tree.files))
+    inputs: list[str | ExternalAssignment] = [str(extra), str(DATA / "Kconfig")]
+    inputs += [ExternalAssignment(name, value) for name, value in X86_64.items()]
+    fresh = parse_kconfig(inputs).solve("defconfig")
+    assert (reused.files, reused.enabled) == (fresh.files, fresh.enabled)
+    assert "EDU" not in reused.enabled
 
 
 def test_contradiction_from_a_mak_file_names_file_line_and_command_line(tree: KconfigTree, tmp_path: Path) -> None:

@@ -1,10 +1,12 @@
 """Tests for ``python3 -m qemu_config.minikconf``, the drop-in for QEMU's scripts/minikconf.py.
 
-The differential tests at the end run QEMU's own script beside ours and compare standard output,
-depfile and exit status.  They need the script on disk:
+The differential tests at the end run QEMU's own script beside ours and compare standard output
+and depfile (errors included: both print nothing and write no depfile), exit status, and for a
+contradiction that our report holds QEMU's header and each of its clauses.  They need the script
+on disk (QEMU 10.2's, run by this Python):
 
-* ``QEMU_MINIKCONF=/path/to/qemu/scripts/minikconf.py``: compares an edge-case corpus, the data
-  tree under tests/data/kconfig and generated QEMU-shaped trees;
+* ``QEMU_MINIKCONF=/path/to/qemu/scripts/minikconf.py``: compares an edge-case corpus, the include
+  cases, the data tree under tests/data/kconfig and generated QEMU-shaped trees;
 * plus ``QEMU_KCONFIG_TREE=/path/to/qemu`` (a QEMU source tree): compares every
   ``configs/devices/*/*.mak`` with the command line QEMU's meson.build passes (reference §7.4),
   in defconfig and allnoconfig; ``QEMU_KCONFIG_HOST`` may replace the host symbols (space
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -188,10 +192,138 @@ def test_errors(tmp_path: Path, name: str) -> None:
     assert result.stderr.count("ERROR:") == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-    # QEMU's minikconf prints this one header on stdout for a contradiction, and nothing otherwise
-    expected = "The following clauses were found for B\n" if name == "contradiction" else ""
-    assert result.stdout == expected
+    assert result.stdout == ""  # QEMU 10.2 prints nothing on stdout when it fails
     assert result.depfile is None
+
+
+def test_contradiction_report_holds_qemus_header_and_every_clause(tmp_path: Path) -> None:
+    kconfig = write(tmp_path, "Kconfig", "config A\n  select B\nconfig B\n  depends on C\nconfig C\n")
+    result = run([str(kconfig), "CONFIG_A=y"], tmp_path)
+    assert (result.status, result.stdout, result.depfile) == (1, "", None)
+    # QEMU 10.2 writes on stderr the header, then "    " + each clause that set B, in the order
+    # applied, up to the one that contradicts: "    select B if A", "    config B depends on C".
+    assert result.stderr.splitlines()[:4] == [
+        "ERROR: contradiction between clauses when setting B",
+        "       The following clauses were found for B:",
+        f"           select B if A  (sets B=y, from {kconfig}:2; A=y)",
+        f"           config B depends on C  (sets B=n, from {kconfig}:4; C=n)",
+    ]
+    assert all(line.startswith("       ") for line in result.stderr.splitlines()[1:])
+
+
+# -- includes, as QEMU 10.2 reads them -------------------------------------------------------
+# Each case: files ("{D}" is the case's directory), the arguments after OUTPUT DEPFILE, stdout, and
+# the depfile's files in order.  A file is read again when its include is spelled differently.  The
+# files read twice hold assignments only: these cases are in the differential corpus too, and
+# minikconf.py versions differ on a `config X` seen twice (QEMU 10.2 merges it, reference §10 item 59).
+
+INCLUDE_CASES: dict[str, tuple[dict[str, str], list[str], str, list[str]]] = {
+    "same spelling twice: read once": (
+        {"t.kc": "config X\nsource x.mak\nsource x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak"]),
+    "./x.mak after x.mak: read again": (
+        {"t.kc": "config X\nsource x.mak\nsource ./x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "x.mak after ./x.mak: read once": (
+        {"t.kc": "config X\nsource ./x.mak\nsource x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak"]),
+    "./x.mak twice: read twice": (
+        {"t.kc": "config X\nsource ./x.mak\nsource ./x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "sub/../x.mak after x.mak: read again": (
+        {"t.kc": "config X\nsource x.mak\nsource sub/../x.mak\n", "x.mak": "CONFIG_X=y\n", "sub/y.mak": ""},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "absolute spellings: // reads again": (
+        {"t.kc": "config X\nsource x.mak\nsource {D}/x.mak\nsource {D}//x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "x.mak", "x.mak"]),
+    "../x.mak from a subdirectory: read again": (
+        {"t.kc": "config X\nconfig Y\nsource x.mak\nsource x.mak\nsource sub/y.mak\n", "x.mak": "CONFIG_X=y\n",
+         "sub/y.mak": "source ../x.mak\nCONFIG_Y=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\nCONFIG_Y=y\n", ["t.kc", "x.mak", "sub/y.mak", "x.mak"]),
+    "the same file from two subdirectories: read twice": (
+        {"t.kc": "config X\nsource l/l.mak\nsource r/r.mak\n", "l/l.mak": "source ../x.mak\n",
+         "r/r.mak": "source ../x.mak\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/t.kc"], "CONFIG_X=y\n", ["t.kc", "l/l.mak", "x.mak", "r/r.mak", "x.mak"]),
+    "a file sourcing itself: skipped": (
+        {"s.kc": "source s.kc\nconfig S\n default y\n"}, ["{D}/s.kc"], "CONFIG_S=y\n", ["s.kc"]),
+    "named twice on the command line: read twice, its include once": (
+        {"k": "config X\nconfig Y\n", "x.mak": "source y.mak\nCONFIG_X=y\n", "y.mak": "CONFIG_Y=y\n"},
+        ["{D}/k", "{D}/x.mak", "{D}/x.mak"], "CONFIG_X=y\nCONFIG_Y=y\n", ["k", "x.mak", "y.mak", "x.mak"]),
+    "named on the command line as ./x.mak and x.mak: read twice": (
+        {"k": "config X\n", "x.mak": "CONFIG_X=y\n"},
+        ["{D}/k", "{D}/./x.mak", "{D}/x.mak"], "CONFIG_X=y\n", ["k", "x.mak", "x.mak"]),
+    "named on the command line, then sourced as a.mak (skipped) and ./a.mak (read again)": (
+        {"k": "config A\n", "a.mak": "CONFIG_A=y\n", "b.mak": "source a.mak\nsource ./a.mak\n"},
+        ["{D}/k", "{D}/a.mak", "{D}/b.mak"], "CONFIG_A=y\n", ["k", "a.mak", "b.mak", "a.mak"]),
+}
+
+
+def materialize(directory: Path, files: Mapping[str, str], args: Sequence[str]) -> list[str]:
+    """Write ``files`` below ``directory`` ("{D}" in a text stands for it); return ``args`` with "{D}" filled in."""
+    for name, text in files.items():
+        write(directory, name, text.replace("{D}", str(directory)))
+    return [arg.replace("{D}", str(directory)) for arg in args]
+
+
+@pytest.mark.parametrize("name", list(INCLUDE_CASES))
+def test_includes_read_as_qemu_does(tmp_path: Path, name: str) -> None:
+    files, args, stdout, read = INCLUDE_CASES[name]
+    result = run(materialize(tmp_path, files, args), tmp_path)
+    assert (result.status, result.stdout, result.stderr) == (0, stdout, "")
+    assert result.depfile == "".join(f"out.mak: {tmp_path / file}\n" for file in read)
+
+
+# Each case: files, the file on the command line, and the error report ("{D}": the case's directory).
+INCLUDE_ERROR_CASES: dict[str, tuple[dict[str, str], str, list[str]]] = {
+    "loop, spelled as the includer (QEMU's check)": (
+        {"a.kc": "source b.kc\nconfig A\n", "b.kc": "source a.kc\nconfig B\n"}, "a.kc",
+        ["ERROR: {D}/b.kc:1:1: Inclusion loop for a.kc",
+         "       In file included from {D}/a.kc:1:",
+         "       inclusion chain: {D}/a.kc -> {D}/b.kc -> a.kc",
+         "       a.kc is {D}/a.kc, a file still being read: remove one of the source lines in this chain"]),
+    "loop through ../ (QEMU finds it on the second round)": (
+        {"a.kc": "source sub/b.kc\nconfig A\n", "sub/b.kc": "source ../a.kc\nconfig B\n"}, "a.kc",
+        ["ERROR: {D}/sub/b.kc:1:1: Inclusion loop for ../a.kc",
+         "       In file included from {D}/a.kc:1:",
+         "       inclusion chain: {D}/a.kc -> {D}/sub/b.kc -> ../a.kc",
+         "       ../a.kc is {D}/a.kc, a file still being read: remove one of the source lines in this chain"]),
+    "a file sourcing itself as ./ (QEMU recurses until it crashes)": (
+        {"s.kc": "config S\nsource ./s.kc\n"}, "s.kc",
+        ["ERROR: {D}/s.kc:2:1: Inclusion loop for ./s.kc",
+         "       inclusion chain: {D}/s.kc -> ./s.kc",
+         "       ./s.kc is {D}/s.kc, a file still being read: remove one of the source lines in this chain"]),
+    "three files, the last sourcing the middle one as ./ (QEMU recurses until it crashes)": (
+        {"a.kc": "source b.kc\n", "b.kc": "source c.kc\n", "c.kc": "source ./b.kc\n"}, "a.kc",
+        ["ERROR: {D}/c.kc:1:1: Inclusion loop for ./b.kc",
+         "       In file included from {D}/a.kc:1:",
+         "       In file included from {D}/b.kc:1:",
+         "       inclusion chain: {D}/a.kc -> {D}/b.kc -> {D}/c.kc -> ./b.kc",
+         "       ./b.kc is {D}/b.kc, a file still being read: remove one of the source lines in this chain"]),
+    "sub/../x.mak without a sub directory": (
+        {"t.kc": "config X\nsource sub/../x.mak\n", "x.mak": "CONFIG_X=y\n"}, "t.kc",
+        ["ERROR: {D}/t.kc:2:1: No such file or directory: sub/../x.mak",
+         "       the name is opened as spelled, {D}/sub/../x.mak, not normalized: write x.mak to read {D}/x.mak"]),
+    "a trailing slash": (
+        {"t.kc": "config X\nsource x.mak/\n", "x.mak": "CONFIG_X=y\n"}, "t.kc",
+        ["ERROR: {D}/t.kc:2:1: Not a directory: x.mak/",
+         "       the name is opened as spelled, {D}/x.mak/, not normalized: write x.mak to read {D}/x.mak"]),
+    "a file read again counts again": (
+        {"t.kc": "config A\nsource a.mak\nsource ./a.mak\nCONFIG_A=n\n", "a.mak": "CONFIG_A=y\n"}, "t.kc",
+        ["ERROR: contradiction between clauses when setting A",
+         "       The following clauses were found for A:",
+         "           CONFIG_A=y  (sets A=y, from {D}/a.mak:1)",
+         "           CONFIG_A=y  (sets A=y, from {D}/a.mak:1)",
+         "           CONFIG_A=n  (sets A=n, from {D}/t.kc:4)"]),
+}
+
+
+@pytest.mark.parametrize("name", list(INCLUDE_ERROR_CASES))
+def test_include_errors(tmp_path: Path, name: str) -> None:
+    files, top, report = INCLUDE_ERROR_CASES[name]
+    materialize(tmp_path, files, [])
+    result = run([str(tmp_path / top)], tmp_path)
+    assert (result.status, result.stdout, result.depfile) == (1, "", None)
+    assert result.stderr == "".join(line.replace("{D}", str(tmp_path)) + "\n" for line in report)
 
 
 def test_missing_input_file(tmp_path: Path) -> None:
@@ -285,7 +417,9 @@ def test_error_exit_status_from_a_real_process(tmp_path: Path) -> None:
                            str(kconfig), "CONFIG_A=y"], env={"PYTHONPATH": str(REPO)},
                           capture_output=True, text=True)
     assert proc.returncode == 1
-    assert proc.stdout == "The following clauses were found for B\n"   # as QEMU's minikconf prints it
+    assert proc.stdout == ""  # QEMU 10.2 writes its "The following clauses" header on stderr
+    assert proc.stderr.startswith("ERROR: contradiction between clauses when setting B\n")
+    assert "    The following clauses were found for B" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert "    select B if A  (sets B=y" in proc.stderr
 
@@ -310,6 +444,21 @@ DEFAULT_QEMU_HOST = ("CONFIG_TPM=y CONFIG_PIXMAN=y CONFIG_IVSHMEM=y CONFIG_GNUTL
                      " CONFIG_LINUX=y CONFIG_MULTIPROCESS_ALLOWED=y CONFIG_HV_BALLOON_POSSIBLE=y")
 
 
+def missing_clauses(theirs: str, ours: str) -> list[str]:
+    """QEMU's contradiction report (its header and each clause) lines that our stderr lacks."""
+    lines = theirs.splitlines()
+    headers = [i for i, line in enumerate(lines) if line.startswith("The following clauses were found for ")]
+    if not headers:
+        return []
+    missing = [] if lines[headers[0]] in ours else [lines[headers[0]]]
+    clauses = [line[4:] for line in itertools.takewhile(lambda l: l.startswith("    "), lines[headers[0] + 1:])]
+    ours_clauses = [line.strip() for line in ours.splitlines()]
+    for clause, wanted in Counter(clauses).items():
+        if sum(line.startswith(f"{clause}  (") for line in ours_clauses) < wanted:
+            missing.append(f"    {clause} (x{wanted})")
+    return missing
+
+
 def compare(args: Sequence[str], tmp_path: Path, output: str = "out.mak") -> list[str]:
     """Run both implementations with OUTPUT DEPFILE ARGS (a mode may lead); return the differences."""
     mode = [args[0]] if args and args[0].startswith("--") else []
@@ -327,11 +476,16 @@ def compare(args: Sequence[str], tmp_path: Path, output: str = "out.mak") -> lis
     if proc.returncode != status:
         problems.append(f"{label}: exit status {proc.returncode} (QEMU) != {status} (ours)\n"
                         f"  QEMU: {proc.stderr.strip().splitlines()[-1:]}\n  ours: {err.getvalue().strip()[:300]}")
-    elif status == 0:
-        if proc.stdout != out.getvalue() and mode != ["--randconfig"]:  # random values: compare the rest
-            problems.append(f"{label}: stdout differs")
-        if theirs_dep.read_text() != ours_dep.read_text():
-            problems.append(f"{label}: depfile differs")
+    # Random values differ; on an error both print nothing.
+    if proc.stdout != out.getvalue() and not (mode == ["--randconfig"] and status == 0):
+        problems.append(f"{label}: stdout differs\n  QEMU: {proc.stdout[:300]!r}\n  ours: {out.getvalue()[:300]!r}")
+    theirs_text = theirs_dep.read_text() if theirs_dep.exists() else None
+    ours_text = ours_dep.read_text() if ours_dep.exists() else None
+    if theirs_text != ours_text:
+        problems.append(f"{label}: depfile differs\n  QEMU: {theirs_text!r}\n  ours: {ours_text!r}")
+    missing = missing_clauses(proc.stderr, err.getvalue())
+    if missing:
+        problems.append(f"{label}: our error lacks QEMU's contradiction lines:\n  " + "\n  ".join(missing))
     return problems
 
 
@@ -388,6 +542,19 @@ def test_differential_edge_cases(tmp_path: Path) -> None:
             (case / name).write_bytes(text.encode("utf-8"))
         absolute = [a if a.startswith("-") or a.startswith("CONFIG_") else str(case / a) for a in args]
         problems += compare(absolute, tmp_path)
+    assert not problems, "\n".join(problems)
+
+
+@needs_minikconf
+def test_differential_includes(tmp_path: Path) -> None:
+    """The include tables above, run by QEMU's script too: same status, stdout and depfile."""
+    cases = [(files, args) for files, args, _, _ in INCLUDE_CASES.values()]
+    cases += [(files, ["{D}/" + top]) for files, top, _ in INCLUDE_ERROR_CASES.values()]
+    problems = []
+    for index, (files, args) in enumerate(cases):
+        case = tmp_path / f"case{index}"
+        case.mkdir()
+        problems += compare(materialize(case, files, args), tmp_path)
     assert not problems, "\n".join(problems)
 
 

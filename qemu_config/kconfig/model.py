@@ -151,7 +151,11 @@ class Default(NamedTuple):
 
 
 class Include(NamedTuple):
-    """``source FILE`` / ``include FILE``: ``target`` is the resolved absolute path."""
+    """``source FILE`` / ``include FILE``.
+
+    ``target`` is the path QEMU's minikconf opens: the including file's
+    directory joined with ``raw``, not normalized (``/d/./x.kc`` stays so).
+    """
 
     target: str
     raw: str
@@ -170,7 +174,11 @@ Item = Union[Declaration, Assignment, DependsOn, Select, Default, Include]
 
 
 class ParsedFile(NamedTuple):
-    """One file read and parsed: its items in source order, and the error that ended it, if any."""
+    """One file read and parsed: its items in source order, and the error that ended it, if any.
+
+    ``path`` is absolute and normalized (what the depfile lists); ``display``
+    is how messages name the file.
+    """
 
     path: str
     display: str

@@ -6,8 +6,8 @@ QEMU's scripts/minikconf.py: identifiers start with a character for which
 ``str.isspace()``; ``#`` comments; ``source``/``include`` take the rest of the
 line), the grammar (``||`` binds tighter than ``&&``) and the error messages
 with ``file:line:col`` (tabs expand to 8-column stops).  It does not follow
-includes (the solver does, so that a file is parsed once and reused) and does
-not decide whether symbols exist.
+includes (the solver does, so that a file is parsed once however often it is
+read) and does not decide whether symbols exist.
 
 A syntax error does not raise here: the file's items stop at the error and
 ``ParsedFile.failure`` records it, so that includes seen before the error are
@@ -179,8 +179,8 @@ class _Parser:
         if kind == T_SOURCE:
             raw, loc = self.value, self.here()
             self.advance()
-            target = os.path.normpath(os.path.join(os.path.dirname(self.path), raw))
-            self.items.append(Include(target, raw, loc))
+            # As QEMU's minikconf: joined to the including file's directory, not normalized.
+            self.items.append(Include(os.path.join(os.path.dirname(self.path), raw), raw, loc))
         elif kind == T_CONFIG:
             loc = self.line_here()
             self.advance()
@@ -285,7 +285,7 @@ class _Parser:
 
 
 def parse_text(text: str, path: str, display: str | None = None) -> ParsedFile:
-    """Parse ``text`` as the contents of the file at absolute ``path`` (shown as ``display``)."""
+    """Parse ``text`` as the contents of the file at ``path`` (absolute, normalized; shown as ``display``)."""
     return _Parser(path, path if display is None else display, text).parse()
 
 

@@ -4,10 +4,13 @@ Owns three steps, kept apart so that a tree is parsed once and solved often:
 
 * ``flatten``: follows ``source``/``include`` from a sequence of top-level
   inputs (files and command-line assignments) into one list of items in
-  source order, with QEMU's rules: an included path is relative to the
-  including file, a file already read is skipped when included again (a file
-  named on the command line is always read), including a file that is still
-  open further up is an ``Inclusion loop``.  Parsed files come from a cache.
+  source order, with the rules of QEMU 10.2's minikconf (see ``_walk``): an
+  included path is relative to the including file; it is skipped when that
+  exact spelling names a file already read, so a file reached under another
+  spelling (``./x.kc``) is read again, clauses and depfile line included; a
+  file named on the command line is always read; including a file that is
+  still being read is an ``Inclusion loop``.  Each file is parsed once (a
+  cache) however often it is read.
 * ``Program``: the items compiled for solving: symbol numbering, the
   dependency graph (every symbol in a condition points to the clause's
   destination) and a topological order of it (depth-first post-order, as the
@@ -50,24 +53,25 @@ IMPLICIT = None  # the setter recorded for "the implicit default n"
 
 
 class FileCache:
-    """Parsed files by (absolute path, display name); ``parent`` is consulted first and never written."""
+    """Parsed files by (path opened, display name); ``parent`` is consulted first and never written."""
 
     def __init__(self, parent: "FileCache | None" = None) -> None:
         self.parent = parent
         self.files: dict[tuple[str, str], ParsedFile] = {}
 
-    def get(self, path: str, display: str) -> ParsedFile | None:
-        key = (path, display)
+    def get(self, opened: str, display: str) -> ParsedFile | None:
+        key = (opened, display)
         found = self.files.get(key)
         if found is None and self.parent is not None:
-            found = self.parent.get(path, display)
+            found = self.parent.get(opened, display)
         return found
 
-    def load(self, path: str, display: str) -> ParsedFile:
-        """The parsed file; raises ``OSError`` when it cannot be read."""
-        found = self.get(path, display)
+    def load(self, opened: str, display: str) -> ParsedFile:
+        """The file at ``opened`` (absolute, as spelled), parsed; raises ``OSError`` when it cannot be read."""
+        found = self.get(opened, display)
         if found is None:
-            found = self.files[(path, display)] = parse_text(read_text(path), path, display)
+            parsed = parse_text(read_text(opened), os.path.abspath(opened), display)
+            found = self.files[(opened, display)] = parsed
         return found
 
 
@@ -80,7 +84,7 @@ def _position(loc: Location) -> str:
 
 
 class Flattened:
-    """Items of all inputs in source order (includes resolved), and the files read (depfile order)."""
+    """Items of all inputs in source order (includes resolved), and every file read, in order (the depfile)."""
 
     __slots__ = ("items", "files")
 
@@ -92,29 +96,69 @@ class Flattened:
 def flatten(inputs: Iterable[TopInput], cache: FileCache) -> Flattened:
     """Follow includes from ``inputs``; raise :class:`KconfigParseError` on the first problem met."""
     out = Flattened()
-    seen: set[str] = set()
+    recorded: set[str] = set()
     for top in inputs:
         if isinstance(top, Assignment):
             out.items.append(top)
             continue
-        path = os.path.abspath(top)
+        # Opened as named, relative to the working directory: the path keeps its spelling.
+        opened = os.path.join(os.getcwd(), top)
         try:
-            parsed = cache.load(path, top)
+            parsed = cache.load(opened, top)
         except (OSError, ValueError) as exc:
             reason = _strerror(exc) if isinstance(exc, OSError) else str(exc)
             raise KconfigParseError(f"{reason}: {top}") from None
-        out.files.append(path)
-        seen.add(path)
-        _walk(parsed, cache, seen, out)
+        out.files.append(parsed.path)
+        recorded.add(parsed.path)
+        _walk(parsed, cache, recorded, out)
     return out
 
 
-def _included_from(stack: list[tuple[ParsedFile, int, Location | None]]) -> list[str]:
+Frame = tuple[ParsedFile, int, Union[Location, None]]
+"""A file being read: the file, the index of its next item, and the ``source`` line that included it."""
+
+
+def _included_from(stack: list[Frame]) -> list[str]:
     return [f"In file included from {via.file}:{via.line}:" for _, _, via in stack[1:] if via is not None]
 
 
-def _walk(top: ParsedFile, cache: FileCache, seen: set[str], out: Flattened) -> None:
-    stack: list[tuple[ParsedFile, int, Location | None]] = [(top, 0, None)]
+def _inclusion_loop(stack: list[Frame], item: Include) -> KconfigParseError:
+    chain = " -> ".join([entry[0].display for entry in stack] + [item.raw])
+    return KconfigParseError(f"Inclusion loop for {item.raw}", *_included_from(stack), f"inclusion chain: {chain}",
+                             f"{item.raw} is {os.path.abspath(item.target)}, a file still being read:"
+                             " remove one of the source lines in this chain",
+                             position=_position(item.loc))
+
+
+def _open_failure(stack: list[Frame], item: Include, exc: Exception) -> KconfigParseError:
+    reason = _strerror(exc) if isinstance(exc, OSError) else str(exc)
+    hint = ""
+    normalized = os.path.abspath(item.target)
+    if item.raw != item.raw.rstrip() or "#" in item.raw:
+        hint = (f"the file name is the rest of the line, {item.raw!r}:"
+                " trailing blanks and comments are part of it")
+    elif os.path.isfile(normalized):
+        spelling = os.path.relpath(normalized, os.path.dirname(stack[-1][0].path))
+        hint = (f"the name is opened as spelled, {item.target}, not normalized:"
+                f" write {spelling} to read {normalized}")
+    return KconfigParseError(f"{reason}: {item.raw}", *_included_from(stack), hint, position=_position(item.loc))
+
+
+def _walk(top: ParsedFile, cache: FileCache, recorded: set[str], out: Flattened) -> None:
+    """Read ``top`` and what it includes, as QEMU 10.2's minikconf does.
+
+    ``recorded`` holds the normalized paths read so far.  For ``source RAW``
+    the path opened is the including file's directory joined with RAW, not
+    normalized.  In order: it is an ``Inclusion loop`` when it equals the
+    path of a file whose ``source`` line led here; it is skipped when it
+    equals a path already read (so ``x.kc`` twice reads x.kc once, but
+    ``./x.kc`` after ``x.kc`` reads it again and the depfile lists it twice);
+    else the file is read and its items all count again.  A file reached
+    again, under another spelling, while it is still being read is reported
+    as an ``Inclusion loop`` too: QEMU would read it again and again until
+    its own loop check fired or it crashed (too deep, too many open files).
+    """
+    stack: list[Frame] = [(top, 0, None)]
     while stack:
         parsed, index, via = stack[-1]
         if index == len(parsed.items):
@@ -128,25 +172,20 @@ def _walk(top: ParsedFile, cache: FileCache, seen: set[str], out: Flattened) -> 
         if not isinstance(item, Include):
             out.items.append(item)
             continue
-        open_above = [entry[0].path for entry in stack[:-1]]
-        if item.target in open_above:
-            chain = " -> ".join([entry[0].display for entry in stack] + [item.raw])
-            raise KconfigParseError(f"Inclusion loop for {item.raw}", *_included_from(stack),
-                                    f"inclusion chain: {chain}", position=_position(item.loc))
-        if item.target in seen:
+        target = item.target
+        if any(entry[0].path == target for entry in stack[:-1]):
+            raise _inclusion_loop(stack, item)
+        if target in recorded:
             continue
+        normalized = os.path.abspath(target)
+        if any(entry[0].path == normalized for entry in stack):
+            raise _inclusion_loop(stack, item)
         try:
-            child = cache.load(item.target, item.target)
+            child = cache.load(target, normalized)
         except (OSError, ValueError) as exc:
-            reason = _strerror(exc) if isinstance(exc, OSError) else str(exc)
-            hint = ""
-            if item.raw != item.raw.rstrip() or "#" in item.raw:
-                hint = (f"the file name is the rest of the line, {item.raw!r}:"
-                        " trailing blanks and comments are part of it")
-            raise KconfigParseError(f"{reason}: {item.raw}", *_included_from(stack), hint,
-                                    position=_position(item.loc)) from None
-        out.files.append(item.target)
-        seen.add(item.target)
+            raise _open_failure(stack, item, exc) from None
+        out.files.append(child.path)
+        recorded.add(child.path)
         stack.append((child, 0, item.loc))
 
 

@@ -109,7 +109,9 @@ class KconfigResult:
     ``values`` holds every symbol the inputs mention; ``enabled`` the true ones
     that were not given on the command line, sorted: exactly the lines QEMU's
     minikconf prints.  ``files`` (``files_read`` as paths) is the depfile's
-    list: absolute paths, order of first inclusion.
+    list: the normalized absolute path of each file read, in the order read
+    (a file read twice, as QEMU 10.2 does for ``./x.kc`` after ``x.kc``, is
+    listed twice).
     """
 
     mode: str
@@ -122,7 +124,7 @@ class KconfigResult:
 
     @property
     def files_read(self) -> tuple[Path, ...]:
-        """The files read (absolute), in order of first inclusion: the depfile's list."""
+        """The files read (absolute), in the order read: the depfile's list."""
         from pathlib import Path
 
         return tuple(Path(path) for path in self.files)
@@ -165,7 +167,7 @@ class KconfigTree:
 
     @property
     def files(self) -> tuple[Path, ...]:
-        """The files read, in order of first inclusion."""
+        """The files read, in the order read (a file read twice is listed twice)."""
         from pathlib import Path
 
         return tuple(Path(p) for p in self._program.files)
@@ -198,6 +200,9 @@ class KconfigTree:
         if extra:
             cache = FileCache(self._cache)
             flat = flatten(extra, cache)
+            # The .mak files can change how the tree is read only by having read a file the tree
+            # includes (an include of a path already read is skipped): if they share none, the
+            # tree reads exactly as it did alone.
             if self._all_files.isdisjoint(flat.files) and all(isinstance(i, Assignment) for i in flat.items):
                 early = [item for item in flat.items if isinstance(item, Assignment)]
                 files = tuple(flat.files) + files
