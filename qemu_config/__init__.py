@@ -1,6 +1,6 @@
 """qemu-config: a configure engine for QEMU-style emulators.
 
-The package is organised by pipeline stage (see ../DESIGN.md of the project):
+The package is organised by pipeline stage (see docs/DESIGN.md):
 options -> host -> probes -> features -> targets -> kconfig -> sourcesets -> emit -> build.
 This module must stay free of imports: ``qemu_config.minikconf`` and
 ``qemu_config.sourceset`` are run with the standard library alone.
