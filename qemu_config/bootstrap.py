@@ -1,6 +1,6 @@
 """The engine's own runtime: which Python packages and tools it needs, and where they come from.
 
-Owns the pins (meson 1.12.1, ninja, jinja2, packaging) and the ``pyvenv`` a build
+Owns the pins (meson 1.12.1, ninja, jinja2) and the ``pyvenv`` a build
 directory carries, as QEMU's mkvenv does.  Standard library only: this runs
 before anything else is known to be importable.
 """
@@ -34,7 +34,6 @@ class Requirement:
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(f"meson=={MESON_VERSION}", "mesonbuild", MESON_VERSION),
     Requirement("jinja2>=3.0", "jinja2"),
-    Requirement("packaging>=21", "packaging"),
 ) + ((Requirement("tomli>=1.1", "tomli"),) if sys.version_info < (3, 11) else ())
 
 
