@@ -37,7 +37,8 @@ from .devices import TargetDevices, solve_devices
 from .sources import SourcePlan, plan_sources
 from .rules import ACCELERATORS, FDT_FEATURE
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
-from .pkgconfig import version_compare
+from .pkgconfig import pkg_config_program, version_compare
+from .remedies import InstallContext, build_triplet
 from .toolchain import Toolchain, check_compiler_works, compiler_identity, select_toolchain
 
 
@@ -130,9 +131,12 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     selection = select_targets(available_targets(env.source_dir), request.target_list, request.target_list_exclude)
     dirs = resolve_install_dirs(values)
     booleans, warnings = decide_boolean_options(values, explicit, dirs)
+    installing = InstallContext(host, toolchain.cross_prefix, build_triplet(),
+                                pkg_config=pkg_config_program(toolchain.cross_prefix, env.environ),
+                                pkg_config_from_env=bool(env.environ.get("PKG_CONFIG")))
     fctx = FeatureContext(values=values, explicit=explicit, host=host,
                           static=request.static or values.get("prefer_static") is True,
-                          without_default_features=not request.default_features)
+                          without_default_features=not request.default_features, install=installing)
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
