@@ -151,7 +151,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     decided = {d.name: d for d in features}
     accel_features = {a.feature for a in ACCELERATORS}
     plan = assign_accelerators(selection, [n for n in accel_features if decided[n].enabled], host,
-                               fdt_available=decided[FDT_FEATURE].enabled)
+                               fdt=decided[FDT_FEATURE])
     kconfig_symbols = host_kconfig(features, host)
     devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols,
                             default_devices=bool(values.get("default_devices", True)),
