@@ -37,7 +37,8 @@ from .devices import TargetDevices, solve_devices
 from .sources import SourcePlan, plan_sources
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_WORD
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
-from .pkgconfig import version_compare
+from .pkgconfig import pkg_config_program, version_compare
+from .remedies import InstallContext, build_triplet
 from .toolchain import Toolchain, check_compiler_works, compiler_identity, select_toolchain
 
 
@@ -136,9 +137,12 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     if words[SYSTEM_WORD] == "disabled" and request.target_list is None:
         warnings.append("--disable-system: the core's targets are all system emulation targets, so no emulator "
                         "binary is configured; only the target-independent parts are built")
+    installing = InstallContext(host, toolchain.cross_prefix, build_triplet(),
+                                pkg_config=pkg_config_program(toolchain.cross_prefix, env.environ),
+                                pkg_config_from_env=bool(env.environ.get("PKG_CONFIG")))
     fctx = FeatureContext(values=values, explicit=explicit, host=host,
                           static=request.static or values.get("prefer_static") is True,
-                          without_default_features=not request.default_features, words=words)
+                          without_default_features=not request.default_features, words=words, install=installing)
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
@@ -153,7 +157,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     decided = {d.name: d for d in features}
     accel_features = {a.feature for a in ACCELERATORS}
     plan = assign_accelerators(selection, [n for n in accel_features if decided[n].enabled], host,
-                               fdt_available=decided[FDT_FEATURE].enabled)
+                               fdt=decided[FDT_FEATURE])
     kconfig_symbols = host_kconfig(features, host)
     devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols,
                             default_devices=bool(values.get("default_devices", True)),

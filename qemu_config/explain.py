@@ -57,6 +57,8 @@ def render(name: str, data: Mapping[str, Any]) -> str:
         lines.append(f"  config-host.h: {'#define' if on else '#undef'} {symbol}")
     for symbol in data.get("host_kconfig", ()):
         lines.append(f"  host Kconfig: {symbol}=y" if on else f"  host Kconfig: {symbol} not set")
+    if not on:
+        lines += [f"  next: {step}" for step in data.get("next", ())]
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,8 @@ from typing import Callable, Mapping, Sequence
 from .errors import UserError
 from .host import HostMachine
 from .installdirs import InstallDirs
-from .probes import LinkProbe, PkgConfigProbe, Probe, ProbeOutcome
+from .probes import LibraryProbe, LinkProbe, PkgConfigProbe, Probe, ProbeOutcome
+from .remedies import InstallContext, absence, host_label, library_steps
 from .rules import (BOOLEAN_OPTIONS, FEATURES, Condition, Feature, FeatureOn, NotStatic, OnHostOs, OptionIsNot,
                     ProbeOk)
 
@@ -34,6 +35,9 @@ class FeatureDecision:
     version: str | None = None      # version of what was found, if any
     probes: tuple[ProbeOutcome, ...] = field(default=(), compare=False)
     value: str | None = None        # combo features: the resolved value (fdt: 'system' or 'disabled')
+    cause: str = ""                 # why it is off: given | default | no-default-features | not-found |
+                                    # unusable | other-host | requirement ('' when on)
+    next_steps: tuple[str, ...] = ()  # what would turn it on (the install steps when not found)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ class FeatureContext:
     static: bool
     without_default_features: bool
     words: Mapping[str, str] = field(default_factory=dict)  # configure's own words: pie -> auto|enabled|disabled
+    install: InstallContext | None = None   # how the build reaches the host; None: a native build
+
+    @property
+    def installing(self) -> InstallContext:
+        return self.install if self.install is not None else InstallContext.native(self.host)
 
 
 def _spell(option: str, on: bool) -> str:
@@ -170,26 +179,36 @@ def _success_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome
     return f"{probe.describe()}: {outcome.detail}"
 
 
-def _remedy(feature: Feature, ctx: FeatureContext, failed: ProbeOutcome | None = None) -> list[str]:
-    steps: list[str] = []
-    probes = feature_probes(feature, ctx)
-    if failed is not None and failed.status == "no-static":
-        # installed, but only as shared objects: the packages and search paths are not what is missing
-        steps.append("provide its libraries as static archives (lib*.a) where the compiler finds them")
+def _libraries(feature: Feature, ctx: FeatureContext) -> tuple[list[str], str]:
+    """The upstream names of what a feature's probes look for, and how they find it."""
+    names: list[str] = []
+    located_by = ""
+    for probe in feature_probes(feature, ctx):
+        if isinstance(probe, PkgConfigProbe):
+            names.append(probe.package)
+            located_by = "pkg-config"
+        elif isinstance(probe, LinkProbe) and probe.uses:
+            names += [u.package for u in probe.uses]
+            located_by = "pkg-config"
+        elif isinstance(probe, LibraryProbe):
+            names.append("lib" + probe.library)
+            located_by = located_by or "compiler"
+    return list(dict.fromkeys(names)), located_by
+
+
+def _install_steps(feature: Feature, ctx: FeatureContext, seen: Sequence[ProbeOutcome]) -> list[str]:
+    """What would make the feature's probes succeed on this host (without "build without it")."""
+    if any(o.status == "no-static" for o in seen):
+        # installed, but only as shared objects: packages and search paths are not what is missing
+        steps = ["provide its libraries as static archives (lib*.a) where the compiler finds them"]
     else:
-        if feature.debian_packages:
-            steps.append("install the development files (Debian: apt-get install "
-                         + " ".join(feature.debian_packages) + ")")
-        if any(isinstance(p, PkgConfigProbe) or (isinstance(p, LinkProbe) and p.uses) for p in probes):
-            steps.append("or, if it is installed somewhere pkg-config does not look, add that directory to "
-                         "PKG_CONFIG_PATH")
-        if feature.remedy:
-            steps.append(feature.remedy)
-    if ctx.static:
+        names, located_by = _libraries(feature, ctx)
+        steps = library_steps(ctx.installing, feature.debian_packages, names, located_by=located_by,
+                              pkg_config_missing=any(o.status == "no-pkg-config" for o in seen),
+                              remedy=feature.remedy)
+    if ctx.static and seen and not all(o.ok for o in seen):
         steps.append("or link dynamically: leave out --static (a static build needs every library as a "
                      "static archive)")
-    if feature.option:
-        steps.append(f"or build without it: {_spell(feature.option, False)}")
     return steps
 
 
@@ -202,26 +221,32 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
     with_uses = tuple(outcomes[u] for p in feature_probes(feature, ctx) for u in getattr(p, "uses", ())
                       if u in outcomes) + own
 
-    def off(reason: str) -> FeatureDecision:
+    def off(reason: str, cause: str, next_steps: Sequence[str] = ()) -> FeatureDecision:
         return FeatureDecision(feature.name, state, False, reason, feature.config_host, feature.host_kconfig,
-                               probes=with_uses, value="disabled" if feature.resolved_value_on else None)
+                               probes=with_uses, value="disabled" if feature.resolved_value_on else None,
+                               cause=cause, next_steps=tuple(next_steps))
 
-    def fail(message: str, probed: str, found: str, failed: ProbeOutcome | None = None) -> UserError:
-        details = [f"probed: {probed}", f"found: {found}"] if probed else []
-        steps = _remedy(feature, ctx, failed) if probed else []
-        if feature.option and not steps:
-            steps = [f"or build without it: {_spell(feature.option, False)}"]
-        return UserError(message, *details, *(f"next: {s}" for s in steps))
+    def fail(message: str, probed: str, found: str) -> UserError:
+        steps = _install_steps(feature, ctx, with_uses)
+        if feature.option:
+            steps.append(f"or build without it: {_spell(feature.option, False)}")
+        return UserError(message, f"probed: {probed} for the {host_label(ctx.host)} host", f"found: {found}",
+                         *(f"next: {s}" for s in steps))
 
     if state == "disabled":
+        spelled = feature.option or feature.name
         if explicit:
-            return off(f"{_spell(feature.option or feature.name, False)} was given")
+            return off(f"{_spell(spelled, False)} was given", "given", [f"drop {_spell(spelled, False)}"])
         if ctx.without_default_features:
-            return off("--without-default-features turns auto into disabled")
-        return off(f"option {feature.option} defaults to disabled")
+            return off("--without-default-features turns auto into disabled", "no-default-features",
+                       [f"add {_spell(spelled, True)}"])
+        return off(f"option {feature.option} defaults to disabled", "default", [f"add {_spell(spelled, True)}"])
     refused = dict(feature.refused_values).get(state)
     if refused:
-        raise UserError(f"{feature.option}={state} cannot be used: {refused}")
+        use = [f"use {_spell(feature.option or feature.name, True)}={feature.resolved_value_on}"] \
+            if feature.resolved_value_on else []
+        raise UserError(f"{feature.option}={state} cannot be used: {refused}",
+                        *(f"next: {s}" for s in use + _install_steps(feature, ctx, ())))
     if feature.only_on is not None and ctx.host.os not in feature.only_on:
         where = ", ".join(sorted(feature.only_on))
         if required and feature.option:
@@ -229,14 +254,14 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
                             or f"Feature {feature.name} cannot be enabled: it is only available on {where} hosts",
                             f"this host is {ctx.host.os}; it is available on {where} hosts",
                             f"next: {_spell(feature.option, False)}")
-        return off(f"only needed on {where} hosts; this host is {ctx.host.os}")
+        return off(f"only needed on {where} hosts; this host is {ctx.host.os}", "other-host")
     for req in feature.requires:
         ok, why = _condition_holds(req.condition, ctx, decided, outcomes)
         if not ok:
             if required:
                 raise UserError(req.message, f"because {why}",
                                 *( [f"next: {_spell(feature.option, False)}"] if feature.option else []))
-            return off(f"{req.message.rstrip('.')}: {why}")
+            return off(f"{req.message.rstrip('.')}: {why}", "requirement")
     failed = [o for o in own if not o.ok]
     if failed:
         first = failed[0]
@@ -250,10 +275,11 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
                 if versions:
                     message += " (found " + ", ".join(versions) + ")"
             found = reason if isinstance(first.probe, LinkProbe) else first.detail
-            raise fail(message, first.probe.describe(), found, first)
+            raise fail(message, first.probe.describe(), found)
         if feature.auto_warning and first.status != "skipped":
             warn(feature.auto_warning)
-        return off(reason)
+        cause = "unusable" if first.status in ("too-old", "wrong-version", "failed") else "not-found"
+        return off(f"{absence(cause, ctx.host)}: {reason}", cause, _install_steps(feature, ctx, with_uses))
     version = next((o.version for o in own if o.version), None)
     if own:
         reason = "; ".join(_success_reason(o, outcomes) for o in own)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from .errors import UserError
+from .remedies import missing_compiler
 
 # First match wins, in this order (QEMU's configure).
 _OS_BY_MACRO: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -206,7 +207,7 @@ def compiler_macros(cc: Sequence[str], cflags: Sequence[str] = ()) -> dict[str, 
         proc = subprocess.run(cmd, input="", capture_output=True, text=True, timeout=120)
     except FileNotFoundError:
         raise UserError(f'C compiler "{cc[0]}" either does not exist or does not work',
-                        "install it (Debian: apt-get install gcc), or name another with --cc / --cross-prefix") from None
+                        missing_compiler(cc[0])) from None
     except OSError as exc:
         raise UserError(f'C compiler "{cc[0]}" could not be run: {exc.strerror}',
                         "name a working compiler with --cc / --cross-prefix") from None

@@ -314,7 +314,8 @@ def report(config: "Configuration") -> str:
         },
         "features": {d.name: {"requested": d.requested, "resolved": "enabled" if d.enabled else "disabled",
                               "value": d.value, "version": d.version,
-                              "reason": d.reason, "symbols": list(d.symbols), "host_kconfig": list(d.host_kconfig),
+                              "reason": d.reason, "cause": d.cause, "next": list(d.next_steps),
+                              "symbols": list(d.symbols), "host_kconfig": list(d.host_kconfig),
                               "probes": [{"probe": o.probe.describe(), "ok": o.ok, "status": o.status,
                                           "detail": o.detail, "version": o.version} for o in d.probes]}
                      for d in config.features},

@@ -391,8 +391,7 @@ def _result(package: str, constraints: tuple[str, ...], status: str,
 def _not_found_detail(package: str, dirs: Sequence[str]) -> str:
     existing = [d for d in dirs if os.path.isdir(d)]
     where = "searched " + ":".join(existing) if existing else "the search path is empty"
-    return (f"Package {package} was not found in the pkg-config search path ({where}; if it is "
-            f"installed elsewhere, add the directory containing {package}.pc to PKG_CONFIG_PATH)")
+    return f"Package {package} was not found in the pkg-config search path ({where})"
 
 
 def _invalid_pc_detail(tool: PkgConfigTool, package: str, pc_file: str, log: _Log) -> str:

@@ -165,7 +165,8 @@ class Feature:
     summary: SummaryRow | None = None
     summary_shows: str = "yes-no"                 # "yes-no", "version" ("YES 0.10.4"), "objc-compiler", or
                                                   # "accelerator" (YES if some configured target got it)
-    debian_packages: tuple[str, ...] = ()         # what to install when it is missing
+    debian_packages: tuple[str, ...] = ()         # what to install when it is missing (the build machine's
+                                                  # architecture's names: remedies qualifies them for the host)
     remedy: str | None = None                     # what to do instead, when Debian has no package
     failure: str | None = None                    # message when asked for and a probe failed
     failure_by_status: tuple[tuple[str, str], ...] = ()   # probe status -> message (e.g. too-old)
@@ -299,8 +300,7 @@ FEATURES: tuple[Feature, ...] = (
         "rutabaga_gfx", "rutabaga_gfx",
         probes=(PkgConfigProbe("rutabaga_gfx_ffi"),),
         summary=SummaryRow("Graphics backends", "Rutabaga support"), summary_shows="version",
-        remedy="Debian 12 does not package rutabaga_gfx_ffi: build it from the crosvm sources and "
-               "add the directory of rutabaga_gfx_ffi.pc to PKG_CONFIG_PATH",
+        remedy="Debian 12 does not package rutabaga_gfx_ffi: build it from the crosvm sources",
     ),
     Feature(
         "bpf", "bpf",
@@ -352,9 +352,8 @@ FEATURES: tuple[Feature, ...] = (
         required_values=("enabled", "system"),
         resolved_value_on="system",
         failure_by_status=(("too-old", "system libfdt is too old (1.5.1 or newer required)"),),
-        refused_values=(("internal", "fdt=internal builds libfdt from the dtc subproject, which needs a "
-                                     "download this build cannot make; install libfdt-dev and use "
-                                     "--enable-fdt=system"),),
+        refused_values=(("internal", "it builds libfdt from the dtc subproject, which needs a download "
+                                     "this build cannot make"),),
         note="auto never falls back to the internal copy: without a usable system libfdt, fdt is off.",
     ),
     Feature(

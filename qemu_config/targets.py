@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .errors import UserError
+from .features import FeatureDecision
 from .host import HostMachine
+from .remedies import absence
 from .rules import ACCELERATORS, DISASSEMBLERS, SYSTEM_WORD, USER_MODE_ABSENT, USER_MODE_WORDS, Accelerator
 
 
@@ -153,14 +155,34 @@ def serves(accel: Accelerator, target: str, host: HostMachine) -> bool:
     return target in accel.targets_by_cpu.get(host.cpu_family, ())
 
 
+# Why fdt is off, when an option turned it off: QEMU's words ("fdt disabled but required by targets").
+_DISABLED_BY_OPTION = ("given", "default", "no-default-features")
+
+
+def _fdt_missing(fdt: FeatureDecision, host: HostMachine) -> tuple[str, tuple[str, ...]]:
+    """How the error names fdt's absence ('disabled', 'not found for the aarch64 host'), and its details."""
+    if fdt.cause in _DISABLED_BY_OPTION:
+        return "disabled", (f"because {fdt.reason}",)
+    failed = next((o for o in fdt.probes if not o.ok and o.status != "skipped"), None)
+    if fdt.cause in ("not-found", "unusable") and failed is not None:
+        return absence(fdt.cause, host), (f"fdt was {fdt.requested}: probed {failed.probe.describe()}",
+                                          f"found: {failed.detail}")
+    return "off", (f"because {fdt.reason}",)
+
+
 def assign_accelerators(selection: TargetSelection, available_accels: Sequence[str], host: HostMachine,
-                        fdt_available: bool,
+                        fdt: FeatureDecision,
                         accelerators: Sequence[Accelerator] = ACCELERATORS) -> TargetPlan:
-    """QEMU's per-target loop: accelerators per target, then drop (default list) or refuse (explicit list)."""
+    """QEMU's per-target loop: accelerators per target, then drop (default list) or refuse (explicit list).
+
+    ``fdt`` is the fdt feature's decision: when it is off, targets that need libfdt are dropped
+    or refused, saying why it is off and what would turn it on.
+    """
     configured: list[ConfiguredTarget] = []
     dropped: list[DroppedTarget] = []
     warnings: list[str] = []
     need_fdt: list[str] = []
+    fdt_dropped = False
     all_accels: list[str] = []
     usable = [a for a in accelerators if a.feature in available_accels]
     for target in selection.targets:
@@ -175,10 +197,11 @@ def assign_accelerators(selection: TargetSelection, available_accels: Sequence[s
                                 "next: drop the target from --target-list, or enable an accelerator for it")
             dropped.append(DroppedTarget(target.name, "no accelerator available for it"))
             continue
-        if target.needs_fdt and not fdt_available:
+        if target.needs_fdt and not fdt.enabled:
             if selection.default_targets:
                 warnings.append(f"Disabling {target.name} due to missing libfdt")
-                dropped.append(DroppedTarget(target.name, "needs libfdt, which is off"))
+                fdt_dropped = True
+                dropped.append(DroppedTarget(target.name, f"needs libfdt, which is off: {fdt.reason}"))
             else:
                 need_fdt.append(target.name)
             continue
@@ -187,8 +210,14 @@ def assign_accelerators(selection: TargetSelection, available_accels: Sequence[s
                 all_accels.append(sym)
         configured.append(ConfiguredTarget(target, accels))
     if need_fdt:
-        raise UserError(f"fdt disabled but required by targets {', '.join(need_fdt)}",
-                        "next: install libfdt-dev (Debian) and use --enable-fdt, or leave those targets out")
+        missing, details = _fdt_missing(fdt, host)
+        raise UserError(f"fdt {missing}{'' if missing == 'disabled' else ','} but required by targets "
+                        f"{', '.join(need_fdt)}", *details,
+                        *(f"next: {s}" for s in fdt.next_steps),
+                        "next: or leave those targets out of --target-list")
+    if fdt_dropped and fdt.cause != "given":   # QEMU's warnings say "missing libfdt"; say why, once
+        warnings.append(f"libfdt is missing: {fdt.reason}"
+                        + (f"; next: {fdt.next_steps[0]}" if fdt.next_steps else ""))
     order = [a.symbol for a in accelerators]
     return TargetPlan(tuple(configured), tuple(dropped), tuple(sorted(all_accels, key=order.index)),
                       tuple(warnings), selection.default_targets)

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Callable, Generic, Iterable, Mapping, Protocol, Sequence, TypeVar
 
 from .errors import UserError
+from .remedies import broken_compiler, missing_compiler
 
 # (meson machine-file key, environment variable, program name without prefix)
 BINUTILS: tuple[tuple[str, str, str], ...] = (
@@ -152,8 +153,7 @@ def check_compiler_works(toolchain: Toolchain, cpu_cflags: Sequence[str] = ()) -
             raise UserError(
                 f'C compiler "{" ".join(toolchain.cc)}" either does not exist or does not work',
                 *detail,
-                "install a compiler (Debian: apt-get install gcc) or name one with --cc / --cross-prefix;"
-                " see config.log",
+                broken_compiler(toolchain.cc[0]) if proc is not None else missing_compiler(toolchain.cc[0]),
             )
         return f"$ {shlex.join(cmd)}\n{proc.stdout}{proc.stderr}"
 
@@ -256,7 +256,7 @@ def _compiler_env() -> dict[str, str]:
 def _not_runnable(exelist: Sequence[str], exc: BaseException) -> UserError:
     return UserError(
         f'C compiler "{shlex.join(exelist)}" cannot be run: {exc}',
-        "install a compiler (Debian: apt-get install gcc) or name one with --cc / --cross-prefix",
+        missing_compiler(exelist[0]),
     )
 
 
@@ -423,8 +423,7 @@ def compiler_identity(tc: Toolchain) -> tuple[str, ...]:
     def compute() -> tuple[str, ...]:
         found = shutil.which(exelist[0])
         if found is None:
-            raise UserError(f'C compiler "{exelist[0]}" not found',
-                            "install a compiler (Debian: apt-get install gcc) or name one with --cc / --cross-prefix")
+            raise UserError(f'C compiler "{exelist[0]}" not found', missing_compiler(exelist[0]))
         real = os.path.realpath(found)
         st = os.stat(real)
         lines = _version_text(exelist).splitlines()

@@ -64,8 +64,9 @@ def test_hv_balloon_with_a_glib_without_the_node_api(tmp_path: Path) -> None:
     assert "could not find glib support for hv-balloon, disabling" in done.stderr
     assert "CONFIG_HV_BALLOON_POSSIBLE" not in (auto / "host-kconfig.mak").read_text()
     said = explain(auto, "hv_balloon").stdout
-    assert said.startswith('hv_balloon: disabled (auto) because link test "GTree node API" failed against '
-                           'glib-2.0 2.66.0 (needs glib-2.0 >= 2.68)'), said
+    assert said.startswith('hv_balloon: disabled (auto) because not usable on the x86_64 host: link test '
+                           '"GTree node API" failed against glib-2.0 2.66.0 (needs glib-2.0 >= 2.68)'), said
+    assert "  next: install the development files (Debian: apt-get install libglib2.0-dev)\n" in said
 
 
 def test_disabled_feature_is_not_probed(tmp_path: Path) -> None:

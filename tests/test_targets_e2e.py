@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, run, run_configure
-from test_features_e2e import assert_one_error
+from e2e import REPO, run, run_configure, snapshot
+from test_features_e2e import assert_one_error, explain
+from test_targets import AARCH64_CROSS_FDT_ERROR
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +101,8 @@ def test_no_accelerator_and_fdt_errors(tmp_path: Path) -> None:
                      "No accelerator available for target aarch64-softmmu")
     assert_one_error(run_configure(tmp_path / "b", "--disable-fdt", "--target-list=aarch64-softmmu,x86_64-softmmu",
                                    check=False),
-                     "fdt disabled but required by targets aarch64-softmmu")
+                     "fdt disabled but required by targets aarch64-softmmu\n",
+                     "because --disable-fdt was given", "next: drop --disable-fdt")
     dropped = run_configure(tmp_path / "c", "--disable-fdt")
     for target in ("aarch64-softmmu", "arm-softmmu", "ppc64-softmmu", "riscv64-softmmu"):
         assert f"Disabling {target} due to missing libfdt" in dropped.stderr
@@ -123,6 +125,50 @@ def test_windows_host_gets_whpx_not_kvm(tmp_path: Path) -> None:
     assert "#define CONFIG_WHPX 1\n" in header and "CONFIG_KVM" not in header
     assert_one_error(run_configure(tmp_path / "c", "--cross-prefix=x86_64-w64-mingw32-", "--enable-kvm",
                                    check=False), "KVM not available on this platform")
+
+
+def _arm64_libfdt_installed() -> bool:
+    """Would aarch64-linux-gnu-gcc find a libfdt (libfdt-dev:arm64)?  It prints the bare name when not."""
+    out = run(["aarch64-linux-gnu-gcc", "-print-file-name=libfdt.so"])
+    return os.path.isabs(out.stdout.strip())
+
+
+needs_aarch64_gcc = pytest.mark.skipif(shutil.which("aarch64-linux-gnu-gcc") is None,
+                                       reason="gcc-aarch64-linux-gnu not installed (CI installs it)")
+
+
+@needs_aarch64_gcc
+def test_aarch64_cross_without_arm64_libfdt_says_not_found(tmp_path: Path) -> None:
+    if _arm64_libfdt_installed():
+        pytest.skip("libfdt-dev:arm64 is installed: fdt is found for the aarch64 host")
+    build = tmp_path / "b"
+    run_configure(build, "--target-list=x86_64-softmmu")           # a configured build dir to leave alone
+    before = snapshot(build)
+    log = (build / "config.log").read_bytes()
+    proc = run_configure(build, "--cross-prefix=aarch64-linux-gnu-", "--target-list=aarch64-softmmu", check=False)
+    text = assert_one_error(proc, "ERROR: fdt not found for the aarch64 host, but required by targets aarch64-softmmu")
+    assert tuple(l for l in text.splitlines() if not l.startswith("WARNING")) == AARCH64_CROSS_FDT_ERROR
+    assert "disabled" not in text
+    assert snapshot(build) == before and (build / "config.log").read_bytes() == log
+
+
+@needs_aarch64_gcc
+def test_aarch64_cross_default_targets_say_why_libfdt_is_missing(tmp_path: Path) -> None:
+    if _arm64_libfdt_installed():
+        pytest.skip("libfdt-dev:arm64 is installed: fdt is found for the aarch64 host")
+    build = tmp_path / "b"
+    proc = run_configure(build, "--cross-prefix=aarch64-linux-gnu-")
+    assert "WARNING: Disabling aarch64-softmmu due to missing libfdt\n" in proc.stderr
+    assert ("WARNING: libfdt is missing: not found for the aarch64 host: find_library fdt + link test "
+            '"fdt_find_max_phandle": library fdt not found; next: install the arm64 development files '
+            "(Debian multiarch: dpkg --add-architecture arm64 && apt-get update && apt-get install "
+            "libfdt-dev:arm64)\n") in proc.stderr
+    said = explain(build, "fdt")
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.startswith("fdt: disabled (auto) because not found for the aarch64 host: ")
+    assert "  next: install the arm64 development files" in said.stdout and "libfdt-dev:arm64" in said.stdout
+    dropped = json.loads((build / "qemu-config-report.json").read_text())["dropped_targets"]
+    assert dropped["aarch64-softmmu"].startswith("needs libfdt, which is off: not found for the aarch64 host")
 
 
 NETBSD_WRAPPER = """#!/bin/sh
