@@ -53,16 +53,17 @@ def equivalent_meson_build() -> str:
         return deps[p.package]
 
     for i, feature in enumerate(FEATURES):
-        if feature.only_on is not None:
-            continue   # objc: not probed on Linux by either side
+        if feature.only_on is not None and "linux" not in feature.only_on:
+            continue   # objc, whpx, ...: not probed on Linux by either side
         for j, probe in enumerate(feature.probes):
             name = f"r_{i}_{j}"
             if isinstance(probe, PkgConfigProbe):
                 out.append(f"{name} = {dep(probe)}.found()")
             elif isinstance(probe, LinkProbe):
                 used = ", ".join(dep(u) for u in probe.uses)
+                args = ", ".join(f"'{a}'" for a in (*probe.compile_args, *probe.link_args))
                 out.append(f"{name} = cc.links({meson_str(probe.source)}, dependencies: [{used}], "
-                           f"name: '{probe.title}')")
+                           f"args: [{args}], name: '{probe.title}')")
             elif isinstance(probe, FunctionProbe):
                 out.append(f"{name} = cc.has_function('{probe.name}')")
             elif isinstance(probe, LibraryProbe):
