@@ -35,7 +35,7 @@ from .installdirs import InstallDirs, resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import TargetDevices, solve_devices
 from .sources import SourcePlan, plan_sources
-from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_WORD
+from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
 from .remedies import InstallContext, build_triplet
@@ -135,8 +135,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     dirs = resolve_install_dirs(values)
     booleans, warnings = decide_boolean_options(values, explicit, dirs)
     if words[SYSTEM_WORD] == "disabled" and request.target_list is None:
-        warnings.append("--disable-system: the core's targets are all system emulation targets, so no emulator "
-                        "binary is configured; only the target-independent parts are built")
+        warnings.append(SYSTEM_DISABLED)
     installing = InstallContext(host, toolchain.cross_prefix, build_triplet(),
                                 pkg_config=pkg_config_program(toolchain.cross_prefix, env.environ),
                                 pkg_config_from_env=bool(env.environ.get("PKG_CONFIG")))

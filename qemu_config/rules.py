@@ -456,6 +456,8 @@ ACCELERATORS: tuple[Accelerator, ...] = (
 # (qemu-system-*, the configs/targets/*-softmmu.mak targets) only: --disable-system leaves no target,
 # and the user-mode words can turn user mode off (there is none to build) but never on.
 SYSTEM_WORD = "system"
+SYSTEM_DISABLED = ("--disable-system: the core's targets are all system emulation targets, so no emulator binary "
+                   "is configured; only the target-independent parts are built")
 USER_MODE_WORDS: tuple[str, ...] = ("user", "linux-user", "bsd-user")
 USER_MODE_ABSENT = ("the core builds system emulation binaries (qemu-system-*, the *-softmmu targets) only: "
                     "it has no user-mode emulation, and configs/targets has no *-linux-user or *-bsd-user target")
