@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
+
+from .storage import user_cache_dir, write_atomic
 
 CACHE_FORMAT = 1
 
 
 def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    base = environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path(environ.get("HOME") or Path.home()) / ".cache"
-    return root / "qemu-config" / "probes"
+    """The probe cache: ``probes`` in the user's cache directory (:func:`storage.user_cache_dir`)."""
+    return user_cache_dir(environ) / "probes"
 
 
 def make_key(*parts: object) -> str:
@@ -56,14 +55,9 @@ class ProbeCache:
         """Store ``value``; a cache that cannot be written is silently skipped (it is only a cache)."""
         if not self.enabled:
             return
-        path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".probe-", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle, sort_keys=True)
-            os.replace(tmp, path)
-        except OSError:
+            write_atomic(self._path(key), json.dumps(value, sort_keys=True).encode("utf-8"))
+        except (OSError, TypeError, ValueError):
             return
 
     def clear(self) -> int:

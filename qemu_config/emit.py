@@ -11,10 +11,10 @@ stages; decides nothing itself.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence, Union
+from .storage import write_atomic
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -51,19 +51,7 @@ def write_if_changed(path: Path, text: str, *, executable: bool = False) -> bool
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, data, mode)
     return True
 
 

@@ -18,17 +18,11 @@ import shutil
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from .environment import FINGERPRINT_ENVIRONMENT
+
 FINGERPRINT = "qemu-config-fingerprint.json"
 FORMAT = 1
 
-# Environment variables whose value can change a decision (beyond config.status's list).
-ENVIRONMENT: tuple[str, ...] = (
-    "AR", "AS", "CC", "CFLAGS", "CXX", "CXXFLAGS", "DLLTOOL", "LD", "LDFLAGS", "LD_LIBRARY_PATH", "NM",
-    "OBJCFLAGS", "OBJCOPY", "PATH", "PKG_CONFIG", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_PATH",
-    "PKG_CONFIG_SYSROOT_DIR", "PKG_CONFIG_ALLOW_SYSTEM_CFLAGS", "PKG_CONFIG_ALLOW_SYSTEM_LIBS",
-    "RANLIB", "READELF", "STRIP", "WINDRES", "XDG_CACHE_HOME", "HOME", "NINJA", "CPATH",
-    "C_INCLUDE_PATH", "LIBRARY_PATH", "SDKROOT",
-)
 # Arguments that ask for work a fingerprint cannot stand in for.
 NEVER_SHORTCUT = ("--no-cache", "--clear-cache", "--help", "-h", "--version", "-V")
 # Source-tree inputs: every file below these (relative to the source dir).
@@ -71,7 +65,7 @@ def compute(*, argv: Sequence[str], environ: Mapping[str, str], source_dir: Path
     return {
         "format": FORMAT,
         "argv": list(argv),
-        "environment": {name: environ.get(name) for name in ENVIRONMENT},
+        "environment": {name: environ.get(name) for name in FINGERPRINT_ENVIRONMENT},
         "sources": {p: _stat(p) for p in source_files(source_dir)},
         "programs": _programs(sorted(set(programs)), environ.get("PATH")),
         "dirs": {d: (_stat(d) or [None])[0] for d in sorted(set(dirs))},

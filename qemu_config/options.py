@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Literal, Union
 
 from .errors import UsageError, UserError
+from .storage import user_cache_dir, write_atomic
 
 # ---------------------------------------------------------------------------
 # The data model
@@ -958,10 +959,8 @@ _CACHE_FORMAT = 1
 
 
 def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/qemu-config`` (``~/.cache/qemu-config`` when unset or not absolute)."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "qemu-config"
+    """Where meson's builtin options are cached: the user's cache directory (:func:`storage.user_cache_dir`)."""
+    return user_cache_dir()
 
 
 def _builtins_cache_path(directory: Path, meson_version: str) -> Path:
@@ -1036,15 +1035,7 @@ def _write_builtins_cache(path: Path, meson_version: str, entries: list[dict[str
     payload = json.dumps({"format": _CACHE_FORMAT, "meson_version": meson_version, "options": entries},
                          indent=1, sort_keys=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomic(path, payload.encode("utf-8"))
     except OSError:
         pass
 

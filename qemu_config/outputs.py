@@ -18,7 +18,7 @@ from .rules import (ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMB
                     UNPOISONED)
 from .targets import config_target
 from .summary import SummaryEntry, render_summary
-from .toolchain import RECORDED_ENVIRONMENT
+from .environment import RECORDED_ENVIRONMENT
 
 if TYPE_CHECKING:
     from .configure import Configuration

@@ -65,15 +65,6 @@ BINUTILS: tuple[tuple[str, str, str], ...] = (
     ("windres", "WINDRES", "windres"),
 )
 
-# Environment variables that change what configure decides; recorded in config.status.
-RECORDED_ENVIRONMENT: tuple[str, ...] = (
-    "AR", "AS", "CC", "CFLAGS", "CXX", "CXXFLAGS", "DLLTOOL", "LD", "LDFLAGS",
-    "LD_LIBRARY_PATH", "NM", "OBJCFLAGS", "OBJCOPY", "PATH", "PKG_CONFIG",
-    "PKG_CONFIG_LIBDIR", "PKG_CONFIG_PATH", "PKG_CONFIG_SYSROOT_DIR", "PYTHON",
-    "RANLIB", "READELF", "STRIP", "WINDRES", "XDG_CACHE_HOME",
-)
-
-
 @dataclass(frozen=True)
 class Toolchain:
     """Programs for the host machine (and the build machine's C compiler for cross builds)."""

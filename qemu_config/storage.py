@@ -1,0 +1,40 @@
+"""Where the engine keeps its files, and how it writes them.
+
+Owns the per-user cache directory (``$XDG_CACHE_HOME/qemu-config``, or
+``~/.cache/qemu-config`` when the variable is unset or not absolute, as the
+XDG specification says) and the one atomic write every generated or cached
+file goes through (a temporary file in the same directory, renamed over the
+old one).  Standard library only: the no-op check and the cache use it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+
+def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CACHE_HOME/qemu-config``, else ``$HOME/.cache/qemu-config``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path(env.get("HOME") or Path.home()) / ".cache"
+    return root / "qemu-config"
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` in one rename: readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
