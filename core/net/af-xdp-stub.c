@@ -6,10 +6,10 @@
  */
 #include "qemu/osdep.h"
 #include "net/af-xdp.h"
+#include "qemu-config-features.h"
 
-#define COMPILED_OUT "the af-xdp netdev backend was not compiled in: configure did not find libxdp " \
-                     ">= 1.2.0 with libbpf, or was given --disable-af-xdp (install libxdp-dev and " \
-                     "libbpf-dev, then configure with --enable-af-xdp)"
+/* What configure decided about af_xdp, and why: the text comes from its decision. */
+#define COMPILED_OUT "the af-xdp netdev backend was not compiled in: " QEMU_FEATURE_STATUS_AF_XDP
 
 static int compiled_out(char **errp)
 {

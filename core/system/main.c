@@ -10,6 +10,7 @@
 #include "qemu/cutils.h"
 #include "net/net.h"
 #include "net/af-xdp.h"
+#include "qemu-config-features.h"
 
 #include <inttypes.h>
 
@@ -57,24 +58,10 @@ static void print_devices(void)
 static void print_accelerators(void)
 {
     printf("Accelerators supported in qemu-system-%s:\n", QEMU_TARGET_NAME);
-#ifdef CONFIG_KVM
-    printf("kvm\n");
-#endif
-#ifdef CONFIG_HVF
-    printf("hvf\n");
-#endif
-#ifdef CONFIG_WHPX
-    printf("whpx\n");
-#endif
-#ifdef CONFIG_NVMM
-    printf("nvmm\n");
-#endif
-#ifdef CONFIG_TCG
-    printf("tcg\n");
-#endif
-#ifdef CONFIG_XEN
-    printf("xen\n");
-#endif
+    /* configure's list, in QEMU's order; this target's config-target.h says which it got */
+#define PRINT_IF_COMPILED_IN(name, suffix) if (IS_ENABLED(CONFIG_##suffix)) { printf("%s\n", name); }
+    QEMU_ACCELERATORS(PRINT_IF_COMPILED_IN)
+#undef PRINT_IF_COMPILED_IN
 }
 
 static void print_netdev_backends(void)

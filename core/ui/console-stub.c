@@ -5,9 +5,10 @@
  */
 #include "qemu/osdep.h"
 #include "ui/console.h"
+#include "qemu-config-features.h"
 
-#define COMPILED_OUT "the pixman console was compiled out: pixman is not configured (CONFIG_PIXMAN is off; " \
-                     "install libpixman-1-dev and configure with --enable-pixman)"
+/* What configure decided about pixman, and why: the text comes from its decision. */
+#define COMPILED_OUT "the pixman console was compiled out: " QEMU_FEATURE_STATUS_PIXMAN
 
 const char *console_implementation(void)
 {

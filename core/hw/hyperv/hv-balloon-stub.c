@@ -5,9 +5,11 @@
  */
 #include "qemu/osdep.h"
 #include "hw/hyperv/hv-balloon.h"
+#include "qemu-config-features.h"
 
-#define COMPILED_OUT "hv-balloon was compiled out: it is not configured (CONFIG_HV_BALLOON is off; " \
-                     "configure with --enable-hv-balloon, which needs glib-2.0 >= 2.68)"
+/* CONFIG_HV_BALLOON is the device Kconfig's; it needs the hv_balloon feature, whose decision says why. */
+#define COMPILED_OUT "hv-balloon was compiled out: CONFIG_HV_BALLOON is off in this build; " \
+                     QEMU_FEATURE_STATUS_HV_BALLOON
 
 const char *hv_balloon_implementation(void)
 {

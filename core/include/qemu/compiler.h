@@ -6,16 +6,18 @@
 
 /*
  * IS_ENABLED(CONFIG_X) is 1 when config-host.h has "#define CONFIG_X" (an
- * empty definition, the form every boolean there takes) and 0 when it has
- * "#undef CONFIG_X".  Unlike #ifdef it is an expression, so code under it is
- * always compiled and type-checked; the optimiser drops the dead branch.
+ * empty definition, the form every boolean there takes) or a per-target
+ * header has "#define CONFIG_X 1", and 0 when it is #undef'd or not defined.
+ * Unlike #ifdef it is an expression, so code under it is always compiled and
+ * type-checked; the optimiser drops the dead branch.
  *
  * How: the symbol is expanded first.  An empty expansion pastes into
- * QEMU_ENABLED_MARK_, which expands to "~, 1" and shifts 1 into the second
- * argument slot; anything else pastes into an unknown name and the 0 that
- * follows it stays second.  A symbol defined to 1 therefore reads as 0.
+ * QEMU_ENABLED_MARK_, and "1" into QEMU_ENABLED_MARK_1, which expand to
+ * "~, 1" and shift 1 into the second argument slot; anything else pastes
+ * into an unknown name and the 0 that follows it stays second.
  */
 #define QEMU_ENABLED_MARK_ ~, 1
+#define QEMU_ENABLED_MARK_1 ~, 1
 #define QEMU_SECOND_ARG_(first, second, ...) second
 #define QEMU_SECOND_ARG(...) QEMU_SECOND_ARG_(__VA_ARGS__)
 #define QEMU_IS_ENABLED_(expanded) QEMU_SECOND_ARG(QEMU_ENABLED_MARK_##expanded, 0, ~)
