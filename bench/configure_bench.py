@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from qemu_config import bootstrap, options  # noqa: E402
-from qemu_config.configure import Environment, decide  # noqa: E402
+from qemu_config.configure import decide  # noqa: E402
+from qemu_config.model import Environment  # noqa: E402
 from qemu_config.emit import write_outputs  # noqa: E402
 from qemu_config.outputs import build_outputs  # noqa: E402
 from qemu_config.probes import FunctionProbe, LibraryProbe, LinkProbe, PkgConfigProbe, ProgramProbe  # noqa: E402

@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -25,69 +24,21 @@ from . import bootstrap, options, outputs
 from . import fingerprint
 from .emit import write_if_changed, write_outputs
 from .errors import UserError
+from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
-from .features import (FeatureContext, FeatureDecision, decide_boolean_options, decide_features, host_kconfig,
-                       probes_needed)
+from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
 from .probes import GdbProbe, Probe, ProbeContext, ProbeOutcome, ProbeRunner
 from .cache import make_key
 from .host import HostMachine, compiler_macros, host_from_macros
-from .installdirs import InstallDirs, resolve_install_dirs
+from .installdirs import resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
-from .devices import TargetDevices, solve_devices
-from .sources import SourcePlan, plan_sources
+from .devices import solve_devices
+from .sources import plan_sources
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
-from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
+from .targets import assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
 from .remedies import InstallContext, build_triplet
 from .toolchain import Toolchain, check_compiler_works, compiler_identity, select_toolchain
-
-
-@dataclass(frozen=True)
-class Environment:
-    """Where configure runs: the trees, the interpreter, the tools it drives."""
-
-    source_dir: Path
-    build_dir: Path
-    python: str                   # the interpreter running the engine (the build's venv)
-    meson: tuple[str, ...]        # argv prefix that runs the pinned meson
-    ninja: str
-    environ: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Configuration:
-    """Everything configure decided; the input of every output file."""
-
-    env: Environment
-    request: options.ConfigureRequest
-    values: Mapping[str, object]
-    host: HostMachine
-    toolchain: Toolchain
-    targets: TargetPlan                       # the configured targets, their accelerators, what was dropped
-    devices: tuple[TargetDevices, ...]        # the device Kconfig solved per configured target
-    host_kconfig: tuple[str, ...]             # host symbols passed to the device Kconfig
-    sources: SourcePlan                       # what compiles, common and per target, and why
-    dirs: InstallDirs
-    features: tuple[FeatureDecision, ...]
-    warnings: tuple[str, ...]
-    python_extension: bool
-    static: bool                              # --static (or -Dprefer_static=true): the binaries link statically
-    version: str
-    project_options: frozenset[str]
-    probes: tuple[ProbeOutcome, ...]          # every probe run, in the order they were asked for
-    warning_flags: tuple[str, ...]            # QEMU's warning flags this compiler accepts
-    gdb: str                                  # gdb for the tests ('' when none, or too old)
-    gdb_arches: tuple[str, ...]               # architectures that gdb supports
-    consulted: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # programs, dirs, files read by probes
-
-
-@dataclass(frozen=True)
-class ConfigureOutcome:
-    configuration: Configuration
-    changed: tuple[str, ...]
-    meson_ran: bool
-    meson_seconds: float
-    log: tuple[str, ...] = field(default=())
 
 
 def _read_version(source_dir: Path) -> str:
@@ -162,26 +113,26 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
                             default_devices=bool(values.get("default_devices", True)),
                             devices=dict(request.devices))
     solved = {d.target: d for d in devices}
-    target_configs = []
-    for target in plan.configured:
-        config = config_target(target, host)
-        config.update({sym: "y" for sym in solved[target.name].enabled})
-        target_configs.append((target.name, config["TARGET_BASE_ARCH"], config))
-    sources = plan_sources(env.source_dir, {d.name: d.enabled for d in features}, target_configs)
+    keys = {t.name: config_target(t, host) for t in plan.configured}
+    sources = plan_sources(env.source_dir, {d.name: d.enabled for d in features},
+                           [(t.name, keys[t.name]["TARGET_BASE_ARCH"],
+                             {**keys[t.name], **{sym: "y" for sym in solved[t.name].enabled}})
+                            for t in plan.configured])
+    linked = {s.target: s for s in sources.targets}
+    records = tuple(TargetRecord(t, tuple(keys[t.name].items()), solved[t.name], linked[t.name])
+                    for t in plan.configured)
     flags = outcomes[WARNING_FLAGS_PROBE]
-    gdb, gdb_arches = _usable_gdb(outcomes[gdb_probe], warnings, explicit=bool(gdb_option))
-    python_extension = not toolchain.cross
+    gdb = _usable_gdb(outcomes[gdb_probe], warnings, explicit=bool(gdb_option))
     return Configuration(
-        env=env, request=request, values=values, host=host, toolchain=toolchain, targets=plan,
-        devices=devices, host_kconfig=kconfig_symbols, sources=sources,
-        dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
-        python_extension=python_extension, static=fctx.static, version=_read_version(env.source_dir),
-        project_options=frozenset(o.name for o in table.options),
+        env=env, request=request, values=values, project_options=frozenset(o.name for o in table.options),
+        host=host, toolchain=toolchain, static=fctx.static, dirs=dirs, features=booleans + features,
         probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))
                      if p in outcomes),
         warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]
-        gdb=gdb, gdb_arches=gdb_arches,
-        consulted=runner.consulted(),
+        gdb=gdb, plan=plan, targets=records, host_kconfig=kconfig_symbols, sources=sources,
+        python_extension=not toolchain.cross, version=_read_version(env.source_dir),
+        warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
+        consulted=ConsultedInputs(*runner.consulted()),
     )
 
 
@@ -198,17 +149,17 @@ def _cached_host(toolchain: Toolchain, cpu: str | None, cache: ProbeCache) -> Ho
     return host_from_macros(macros, cpu_override=cpu, compiler=" ".join(toolchain.cc))
 
 
-def _usable_gdb(outcome: ProbeOutcome, warnings: list[str], *, explicit: bool) -> tuple[str, tuple[str, ...]]:
+def _usable_gdb(outcome: ProbeOutcome, warnings: list[str], *, explicit: bool) -> Gdb:
     """QEMU's rule: a gdb older than 9.1 is not used."""
     if not outcome.ok:
         if explicit:
             warnings.append(f"--gdb: {outcome.detail}; the TCG tests will run without gdb")
-        return "", ()
+        return Gdb()
     path, arches = outcome.value  # type: ignore[misc]
     if not version_compare(outcome.version or "0", f">={GDB_MINIMUM_VERSION}"):
         warnings.append(f"{path} is gdb {outcome.version}, older than {GDB_MINIMUM_VERSION}: not used")
-        return "", ()
-    return str(path), tuple(arches)
+        return Gdb()
+    return Gdb(str(path), tuple(arches))
 
 
 # --- meson ---------------------------------------------------------------
@@ -329,12 +280,12 @@ def _asks_help(argv: Sequence[str]) -> bool:
 
 
 def _record_fingerprint(config: Configuration, argv: Sequence[str], outputs: Sequence[str]) -> None:
-    programs, dirs, files = config.consulted
+    consulted = config.consulted
     env = config.env
     data = fingerprint.compute(
         argv=argv, environ=env.environ, source_dir=env.source_dir, build_dir=env.build_dir,
-        programs=[*programs, env.ninja, env.python, *env.meson[:1]],
-        dirs=dirs, files=[*files, str(env.build_dir / STAMP)], outputs=outputs)
+        programs=[*consulted.programs, env.ninja, env.python, *env.meson[:1]],
+        dirs=consulted.directories, files=[*consulted.files, str(env.build_dir / STAMP)], outputs=outputs)
     write_if_changed(env.build_dir / fingerprint.FINGERPRINT, fingerprint.render(data))
 
 
