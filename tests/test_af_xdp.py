@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from e2e import REPO, build_core, extension_path, load_extension, parse_config_header, run
+from e2e import REPO, extension_path, load_extension, parse_config_header, run
 
 pytestmark = pytest.mark.slow
 
@@ -49,13 +49,13 @@ def frame(tag: int, i: int, size: int) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def enabled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_core(tmp_path_factory.mktemp("af-xdp-enabled"), "--enable-af-xdp")
+def enabled(core_on: Path) -> Path:
+    return core_on
 
 
 @pytest.fixture(scope="module")
-def disabled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_core(tmp_path_factory.mktemp("af-xdp-disabled"), "--disable-af-xdp")
+def disabled(core_off: Path) -> Path:
+    return core_off
 
 
 @pytest.fixture(scope="module")

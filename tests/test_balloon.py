@@ -9,11 +9,12 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from e2e import build_core, load_extension
+from e2e import load_extension
 
 pytestmark = pytest.mark.slow
 
@@ -22,9 +23,9 @@ RUN_2M = 512
 
 
 @pytest.fixture(scope="module")
-def qc(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+def qc(core_on: Path) -> ModuleType:
     """The extension of a build with hv-balloon enabled."""
-    return load_extension(build_core(tmp_path_factory.mktemp("hvb-enabled"), "--enable-hv-balloon"))
+    return load_extension(core_on)
 
 
 def runs(pages: set[int]) -> list[tuple[int, int]]:
@@ -217,8 +218,8 @@ def test_bench_entry_points_agree(qc: ModuleType) -> None:
         qc.balloon_bench("tree", "fragmented", 1000, 1000)  # gaps need more address space
 
 
-def test_disabled_hv_balloon_says_it_is_compiled_out(tmp_path_factory: pytest.TempPathFactory) -> None:
-    build_dir = build_core(tmp_path_factory.mktemp("hvb-disabled"), "--disable-hv-balloon")
+def test_disabled_hv_balloon_says_it_is_compiled_out(core_off: Path) -> None:
+    build_dir = core_off
     code = """
 import sys
 sys.path.insert(0, sys.argv[1])

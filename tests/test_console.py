@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from e2e import build_core, load_extension, parse_config_header
+from e2e import load_extension, parse_config_header
 
 pytestmark = pytest.mark.slow
 
@@ -67,13 +67,13 @@ def read_back(fmt: str, argb: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def qc(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    return load_extension(build_core(tmp_path_factory.mktemp("pixman-enabled"), "--enable-pixman"))
+def qc(core_on: Path) -> ModuleType:
+    return load_extension(core_on)
 
 
 @pytest.fixture(scope="module")
-def no_pixman(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_core(tmp_path_factory.mktemp("pixman-disabled"), "--disable-pixman")
+def no_pixman(core_off: Path) -> Path:
+    return core_off
 
 
 def test_pixman_console_is_compiled_in(qc: ModuleType) -> None:

@@ -9,16 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, run, run_configure, run_ninja
+from e2e import REPO, run
 
 pytestmark = pytest.mark.slow
-
-
-def build(tmp: Path, *args: str) -> Path:
-    b = tmp / "build"
-    run_configure(b, "--target-list=x86_64-softmmu", *args)
-    run_ninja(b)
-    return b
 
 
 def extension(build_dir: Path, expr: str) -> str:
@@ -39,9 +32,8 @@ def install_and_move(build_dir: Path, tmp: Path) -> Path:
     return moved
 
 
-def test_relocatable_install_finds_its_data_where_it_was_moved(tmp_path: Path) -> None:
-    b = build(tmp_path, "--prefix=/opt/q")
-    moved = install_and_move(b, tmp_path)
+def test_relocatable_install_finds_its_data_where_it_was_moved(core_on: Path, tmp_path: Path) -> None:
+    moved = install_and_move(core_on, tmp_path)
     out = run([str(moved / "bin" / "qemu-system-x86_64"), "-L", "help"])
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
@@ -49,27 +41,22 @@ def test_relocatable_install_finds_its_data_where_it_was_moved(tmp_path: Path) -
     assert all(line.startswith(str(moved)) for line in lines)
 
 
-def test_non_relocatable_install_uses_the_configured_paths(tmp_path: Path) -> None:
-    b = build(tmp_path, "--prefix=/opt/q", "--disable-relocatable")
-    moved = install_and_move(b, tmp_path)
+def test_non_relocatable_install_uses_the_configured_paths(core_off: Path, tmp_path: Path) -> None:
+    moved = install_and_move(core_off, tmp_path)
     out = run([str(moved / "bin" / "qemu-system-x86_64"), "-L", "help"])
     assert out.stdout.splitlines() == ["/opt/q/share/qemu-firmware", "/opt/q/share/qemu"]
 
 
-def test_accel_help_answers_from_what_was_compiled(tmp_path: Path) -> None:
-    b = tmp_path / "b"
-    run_configure(b, "--target-list=x86_64-softmmu,aarch64-softmmu")
-    run_ninja(b)
+def test_accel_help_answers_from_what_was_compiled(core_on: Path) -> None:
+    b = core_on
     assert run([str(b / "qemu-system-x86_64"), "-accel", "help"]).stdout.split()[-2:] == ["kvm", "tcg"]
     assert run([str(b / "qemu-system-aarch64"), "-accel", "help"]).stdout.split()[-1:] == ["tcg"]
     assert "kvm" not in run([str(b / "qemu-system-aarch64"), "-accel", "help"]).stdout.split()
 
 
-def test_object_pool_follows_coroutine_pool(tmp_path: Path) -> None:
-    pooled = build(tmp_path / "a")
-    assert extension(pooled, "qemu_core.pool_cycles(1000)") == "1"
-    unpooled = build(tmp_path / "b", "--disable-coroutine-pool")
-    assert extension(unpooled, "qemu_core.pool_cycles(1000)") == "1000"
+def test_object_pool_follows_coroutine_pool(core_on: Path, core_off: Path) -> None:
+    assert extension(core_on, "qemu_core.pool_cycles(1000)") == "1"
+    assert extension(core_off, "qemu_core.pool_cycles(1000)") == "1000"   # --disable-coroutine-pool
 
 
 def _compile_and_run(tmp: Path, header_dir: Path, extra: list[str]) -> subprocess.CompletedProcess[str]:
@@ -85,8 +72,8 @@ def _compile_and_run(tmp: Path, header_dir: Path, extra: list[str]) -> subproces
     return run([str(exe)])
 
 
-def test_getloadavg_and_its_fallback(tmp_path: Path) -> None:
-    b = build(tmp_path / "a")
+def test_getloadavg_and_its_fallback(core_on: Path, tmp_path: Path) -> None:
+    b = core_on
     assert extension(b, "qemu_core.getloadavg() is not None") == "True"
     # The host has getloadavg; compile the wrapper as for a host without it: it must answer -1.
     headers = tmp_path / "no-getloadavg"
@@ -99,8 +86,8 @@ def test_getloadavg_and_its_fallback(tmp_path: Path) -> None:
     assert _compile_and_run(tmp_path, headers, ["-O2"]).stdout.strip() == "3"
 
 
-def test_osdep_fortifies_only_optimised_builds(tmp_path: Path) -> None:
-    b = build(tmp_path / "a")
+def test_osdep_fortifies_only_optimised_builds(core_on: Path, tmp_path: Path) -> None:
+    b = core_on
     headers = tmp_path / "h"
     headers.mkdir()
     (headers / "config-host.h").write_text((b / "config-host.h").read_text())

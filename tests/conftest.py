@@ -1,0 +1,36 @@
+"""Builds of the core shared by the whole test session.
+
+Two builds stand for what used to be one pair per module: ``core_on`` has every
+feature the C tests exercise asked for (``--enable-X``: a missing library is an
+error, not a silent skip) and ``core_off`` has them all turned off, so that the
+stubs and the compiled-out paths are what runs.  Tests must not modify them; a test that needs a build of its own makes one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from e2e import build_core
+
+# The features whose C code the extension tests exercise, on and off.
+CORE_FEATURES = ("pixman", "hv-balloon", "af-xdp")
+
+
+# Both install to this prefix (the relocation tests install them with DESTDIR and move them).
+PREFIX = "/opt/q"
+
+
+@pytest.fixture(scope="session")
+def core_on(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """x86_64 and aarch64 with pixman, hv-balloon and af-xdp required; relocatable, coroutine pool on."""
+    return build_core(tmp_path_factory.mktemp("core-on"), "--target-list=x86_64-softmmu,aarch64-softmmu",
+                      f"--prefix={PREFIX}", *(f"--enable-{f}" for f in CORE_FEATURES))
+
+
+@pytest.fixture(scope="session")
+def core_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """x86_64 with pixman, hv-balloon, af-xdp, the coroutine pool and relocation turned off."""
+    return build_core(tmp_path_factory.mktemp("core-off"), f"--prefix={PREFIX}", "--disable-relocatable",
+                      "--disable-coroutine-pool", *(f"--disable-{f}" for f in CORE_FEATURES))
