@@ -18,19 +18,22 @@ from e2e import build_core
 CORE_FEATURES = ("pixman", "hv-balloon", "af-xdp")
 
 
+# core_on's targets: one with boards of its own per hw_arch kind, and one (s390x) with none.
+CORE_ON_TARGETS = ("x86_64-softmmu", "aarch64-softmmu", "s390x-softmmu")
 # Both install to this prefix (the relocation tests install them with DESTDIR and move them).
 PREFIX = "/opt/q"
 
 
 @pytest.fixture(scope="session")
 def core_on(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """x86_64 and aarch64 with pixman, hv-balloon and af-xdp required; relocatable, coroutine pool on."""
-    return build_core(tmp_path_factory.mktemp("core-on"), "--target-list=x86_64-softmmu,aarch64-softmmu",
+    """x86_64, aarch64 and s390x with pixman, hv-balloon and af-xdp required; relocatable, coroutine pool on."""
+    return build_core(tmp_path_factory.mktemp("core-on"), f"--target-list={','.join(CORE_ON_TARGETS)}",
                       f"--prefix={PREFIX}", *(f"--enable-{f}" for f in CORE_FEATURES))
 
 
 @pytest.fixture(scope="session")
 def core_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """x86_64 with pixman, hv-balloon, af-xdp, the coroutine pool and relocation turned off."""
+    """x86_64 with pixman, hv-balloon, af-xdp, virglrenderer, PIE, the coroutine pool and relocation off."""
     return build_core(tmp_path_factory.mktemp("core-off"), f"--prefix={PREFIX}", "--disable-relocatable",
-                      "--disable-coroutine-pool", *(f"--disable-{f}" for f in CORE_FEATURES))
+                      "--disable-coroutine-pool", "--disable-virglrenderer", "--disable-pie",
+                      *(f"--disable-{f}" for f in CORE_FEATURES))

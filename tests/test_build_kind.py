@@ -193,9 +193,16 @@ def build_kind(tmp_path: Path, *args: str, env: dict[str, str] | None = None) ->
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("shared", ["core_on", "core_off"])
+def test_session_builds_are_pie_or_not_as_configured(request: pytest.FixtureRequest, shared: str) -> None:
+    build = request.getfixturevalue(shared)   # core_off was configured with --disable-pie
+    expected = ElfKind(pie=shared == "core_on", dynamic=True)
+    assert elf_kind(build / "qemu-system-x86_64") == expected
+    assert report(build)["features"]["pie"]["resolved"] == ("enabled" if expected.pie else "disabled")
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("args, expected", [
-    ((), ElfKind(pie=True, dynamic=True)),
-    (("--disable-pie",), ElfKind(pie=False, dynamic=True)),
     (("--static",), ElfKind(pie=True, dynamic=False)),
     (("--static", "--disable-pie"), ElfKind(pie=False, dynamic=False)),
 ])

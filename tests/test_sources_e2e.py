@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, copy_source_tree, run, run_configure, run_ninja
+from e2e import REPO, copy_source_tree, run, run_configure
 from test_features_e2e import assert_one_error
 
 pytestmark = pytest.mark.slow
-TARGETS = "--target-list=x86_64-softmmu,aarch64-softmmu,s390x-softmmu"
 
 
 def device_names(build: Path, arch: str) -> list[str]:
@@ -35,11 +34,9 @@ def sources_cli(build: Path, *args: str):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    build = tmp_path_factory.mktemp("sources") / "b"
-    run_configure(build, TARGETS)
-    run_ninja(build)
-    return build
+def built(core_on: Path) -> Path:
+    """The session's default build: x86_64, aarch64 and s390x."""
+    return core_on
 
 
 def test_every_target_gets_its_binary(built: Path) -> None:
@@ -127,10 +124,8 @@ def test_virgl_is_linked_and_reports_its_version(built: Path) -> None:
     assert "libvirglrenderer" in run(["ldd", str(built / "qemu-system-x86_64")]).stdout
 
 
-def test_disable_hv_balloon_compiles_the_stub(tmp_path: Path) -> None:
-    build = tmp_path / "b"
-    run_configure(build, TARGETS, "--disable-hv-balloon", "--disable-virglrenderer")
-    run_ninja(build)
+def test_disable_hv_balloon_compiles_the_stub(core_off: Path) -> None:
+    build = core_off   # --disable-hv-balloon --disable-virglrenderer, among others
     assert extension(build, "qemu_core.virgl_version()") == "None"
     assert "libvirglrenderer" not in run(["ldd", str(build / "qemu-system-x86_64")]).stdout
     assert "hv-balloon" not in device_names(build, "x86_64")
