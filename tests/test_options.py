@@ -24,6 +24,7 @@ import pytest
 
 import reference
 from qemu_config import bootstrap, options
+from qemu_config.options import meson_builtins
 from qemu_config.errors import UsageError, UserError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -782,7 +783,7 @@ def test_builtin_cache_miss_writes_and_hit_needs_no_meson(tmp_path: Path, monkey
         raise AssertionError("meson was run although the cache holds the answer")
 
     monkeypatch.setattr(bootstrap, "meson_command", no_meson)
-    monkeypatch.setattr(options.subprocess, "run", no_meson)
+    monkeypatch.setattr(meson_builtins.subprocess, "run", no_meson)
     assert options.builtin_options() == first
 
 
