@@ -4,7 +4,8 @@ Owns the layout: QEMU's scripts/meson-buildoptions.py ``print_help`` for the
 meson options (:func:`render_options_help`), and configure's own page around
 it (:func:`render_configure_help`) with its sections, wrapping at 76 columns
 and the ``fold``-ed target list.  Must not: decide what an option means or
-how it is spelled (that is :mod:`.spellings`).
+how it is spelled, or write a line of its own for an option (the lines come
+from :mod:`.spellings` and :data:`.configure_options.CONFIGURE_OPTIONS`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Sequence
 
+from .configure_options import CONFIGURE_OPTIONS
 from .model import MesonOption, OptionTable
 from .spellings import (AUTO_OPTIONS, CONFIGURE_HELP, SKIP_OPTIONS, allows_argument, cli_name,
                         configurable_options, metavar, requires_argument)
@@ -125,62 +127,46 @@ def fold_words(text: str, width: int) -> list[str]:
     return lines
 
 
-def _yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
+def _shown_default(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def render_configure_help(table: OptionTable | Iterable[MesonOption], builtins: Iterable[MesonOption], *,
                           available_targets: Sequence[str], cross_prefix: str, cc: str, host_cc: str,
                           static: bool, cpu: str) -> str:
-    """The whole ``./configure --help`` text, in QEMU's layout."""
+    """The whole ``./configure --help`` text, in QEMU's layout.
+
+    configure's own options come from :data:`CONFIGURE_OPTIONS`, in its order;
+    ``cross_prefix`` ... ``cpu`` are the values shown in brackets after the
+    lines of the options that set those fields.
+    """
     options = list(table)
     names = {o.name for o in options}
+    defaults: dict[str, object] = {"cross_prefix": cross_prefix, "cc": cc, "host_cc": host_cc, "static": static,
+                                   "cpu": cpu}
+    listed = [o for o in CONFIGURE_OPTIONS if o.help and (o.shown_with is None or o.shown_with in names)]
+
+    def own_rows(section: str) -> list[str]:
+        rows: list[str] = []
+        for option in (o for o in listed if o.section == section):
+            text = option.help
+            if option.shows_default:
+                text += f" [{_shown_default(defaults[str(option.field)])}]"
+            indent = 18 if section == "features" else 27
+            rows += _wrap_row("  " + option.help_label, text, indent, split_words=False)
+            if option.lists_targets:
+                rows += [" " * 27 + line for line in fold_words(
+                    "Available targets: " + " ".join(available_targets) if available_targets
+                    else "Available targets:", 53)]
+        return rows
+
     out = ["", "Usage: configure [options]", "Options: [defaults in brackets after descriptions]", "",
-           "Standard options:"]
-
-    def row(left: str, text: str) -> None:
-        out.extend(_wrap_row("  " + left, text, 27, split_words=False))
-
-    row("--help", "show this help and exit")
-    row("--version", "print the version of the source tree and exit")
-    row("--target-list=LIST", "build only these targets, comma separated (default: all available)")
-    targets = fold_words("Available targets: " + " ".join(available_targets) if available_targets
-                         else "Available targets:", 53)
-    out.extend(" " * 27 + line for line in targets)
-    row("--target-list-exclude=LIST", "leave these targets out of the default target list")
-    out += ["", "Advanced options (experts only):"]
-    row("-Dmesonoptname=val", "set a meson option (project or builtin) as is")
-    row("--cross-prefix=PREFIX", f"prefix of the cross tools, may be empty [{cross_prefix}]")
-    row("--cc=CC", f"C compiler for the emulator [{cc}]")
-    row("--host-cc=CC", f"C compiler for programs run during the build, when cross compiling [{host_cc}]")
-    row("--cxx=CXX", "C++ compiler, for meson's machine file (the core is C)")
-    row("--objcc=OBJCC", "Objective-C compiler (required on Darwin hosts)")
-    row("--extra-cflags=CFLAGS", "more C compiler flags (also used for C++ and Objective-C)")
-    row("--extra-cxxflags=CXXFLAGS", "more C++ compiler flags")
-    row("--extra-objcflags=OBJCFLAGS", "more Objective-C compiler flags")
-    row("--extra-ldflags=LDFLAGS", "more linker flags")
-    row("--python=PYTHON", "Python interpreter for the build")
-    row("--ninja=NINJA", "ninja to run the build with")
-    row("--static", f"link statically [{_yes_no(static)}]")
-    row("--without-default-features", 'make every feature that is "auto" default to disabled')
-    if "default_devices" in names:
-        row("--without-default-devices", "leave out every device that is not needed to start a machine; "
-            "name the wanted ones in configs/devices/")
-    row("--with-devices-ARCH=NAME", "use configs/devices/ARCH-softmmu/NAME.mak as the device selection")
-    row("--enable-debug", "debugging build: no optimization, extra runtime checks")
-    row("--cpu=CPU", f"host CPU to build for [{cpu}]")
-    row("--gdb=GDB-PATH", "gdb for the gdbstub tests")
-    row("--disable-download", "never download subprojects")
-    row("--no-cache", "do not read or write the probe cache")
-    row("--clear-cache", "empty the probe cache before configuring")
+           "Standard options:", *own_rows("standard"), "", "Advanced options (experts only):", *own_rows("advanced")]
     for opt in options:
-        if opt.name in SKIP_OPTIONS and opt.name != "default_devices" and ":" not in opt.name:
-            row(f"-D{opt.name}={metavar(opt)}", opt.description)
-    out.extend(render_options_help(options, builtins).rstrip("\n").split("\n"))
-    for word, text in (("system", "system emulation targets"), ("user", "user-mode emulation targets"),
-                       ("linux-user", "Linux user-mode emulation targets"),
-                       ("bsd-user", "BSD user-mode emulation targets"),
-                       ("pie", "position independent executables")):
-        out.extend(_wrap_row("  " + word, text, 18, split_words=False))
-    out += ["", "NOTE: object files are built in the directory configure runs in", ""]
+        if opt.name in SKIP_OPTIONS and opt.name not in CONFIGURE_HELP and ":" not in opt.name:
+            out += _wrap_row(f"  -D{opt.name}={metavar(opt)}", opt.description, 27, split_words=False)
+    out += render_options_help(options, builtins).rstrip("\n").split("\n")
+    out += [*own_rows("features"), "", "NOTE: object files are built in the directory configure runs in", ""]
     return "\n".join(out)

@@ -5,7 +5,8 @@ Owns how a meson option is spelled on configure's command line
 :data:`OPTION_NAMES`, the options left without a spelling), which options
 configure lists, the lookup of an argument among those spellings, and the
 JSON listing of every option with its spellings.  Must not: know
-configure's own options, or lay out help text (that is :mod:`.helptext`).
+configure's own options beyond what :mod:`.configure_options` says of them,
+or lay out help text (that is :mod:`.helptext`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .configure_options import CONFIGURE_OPTIONS, spellings_of
 from .meson_builtins import HELP_BUILTINS
 from .model import MesonOption
 
@@ -34,8 +36,9 @@ OPTION_NAMES: Mapping[str, str] = {
 }
 #: Booleans configure autodetects: listed among the features in --help.
 AUTO_OPTIONS: frozenset[str] = frozenset({"plugins", "werror"})
-#: Options configure prints its own --help line for.
-CONFIGURE_HELP: frozenset[str] = frozenset({"gdb"})
+#: Options configure prints its own --help line for: those one of its own options stands for.
+CONFIGURE_HELP: frozenset[str] = frozenset(
+    o.stands_for for o in CONFIGURE_OPTIONS if o.stands_for is not None and o.help)
 
 
 def _combo_like(opt: MesonOption) -> bool:
@@ -116,10 +119,15 @@ def generated_spellings(opt: MesonOption) -> tuple[Spelling, ...]:
 
 
 def spellings(opt: MesonOption) -> tuple[str, ...]:
-    """Every configure spelling that sets ``opt``, as shown to users; ``-Dname=VALUE`` last."""
+    """Every configure spelling that sets ``opt``, as shown to users; ``-Dname=VALUE`` last.
+
+    After the generated spellings come configure's own spellings of the
+    option (``--with-default-devices``), those that do not repeat one.
+    """
     shown = [s.display for s in generated_spellings(opt)]
-    if opt.name == "default_devices" and opt.section == "user":
-        shown += ["--with-default-devices", "--without-default-devices"]
+    if opt.section == "user":
+        heads = {s.partition("=")[0] for s in shown}
+        shown += [s for s in spellings_of(opt.name) if s.partition("=")[0] not in heads]
     shown.append(f"-D{opt.name}=VALUE")
     return tuple(shown)
 
