@@ -17,11 +17,11 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from ..errors import UserError
 from ..storage import user_cache_dir, write_atomic
-from .model import MesonOption
+from .model import MesonOption, OptionType
 
 
 #: The builtins QEMU's configure exposes (scripts/meson-buildoptions.py BUILTIN_OPTIONS).
@@ -50,7 +50,7 @@ def _option_from_introspect(entry: Mapping[str, object]) -> MesonOption:
     choices = entry.get("choices")
     return MesonOption(
         name=str(entry["name"]),
-        type=str(entry["type"]),
+        type=cast(OptionType, str(entry["type"])),
         description=str(entry.get("description", "")),
         value=value,  # type: ignore[arg-type]
         choices=tuple(str(c) for c in choices) if isinstance(choices, list) else None,

@@ -35,7 +35,7 @@ class MesonOption:
     """
 
     name: str
-    type: str
+    type: OptionType
     description: str
     value: OptionValue
     choices: tuple[str, ...] | None = None
@@ -74,7 +74,6 @@ class OptionTable:
     """The options of one option file, in file order, looked up by name."""
 
     options: tuple[MesonOption, ...]
-    source: str = ""
     _index: Mapping[str, MesonOption] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Union, cast
 
 from ..errors import UsageError
 from .meson_values import OptionValueError, array_from_string, check_array, check_integer, combo_error
-from .model import FEATURE_CHOICES, OPTION_TYPES, Deprecation, MesonOption, OptionTable, OptionValue
+from .model import FEATURE_CHOICES, OPTION_TYPES, Deprecation, MesonOption, OptionTable, OptionType, OptionValue
 from .syntax import (ArithNode, ArrayNode, CallNode, DictNode, LiteralNode, Node, OptionSyntaxError, ParenNode,
                      StringNode, UnaryNode, parse_statements)
 
@@ -198,7 +198,7 @@ def _define_option(positional: list[_Value], kwargs: dict[str, _Value], line: in
     def make(value: OptionValue, choices: tuple[str, ...] | None = None,
              low: int | None = None, high: int | None = None) -> MesonOption:
         assert isinstance(opt_type, str) and isinstance(description, str) and isinstance(yield_, bool)
-        return MesonOption(name=name, type=opt_type, description=description or name, value=value,
+        return MesonOption(name=name, type=cast(OptionType, opt_type), description=description or name, value=value,
                            choices=choices, min=low, max=high, deprecated=_freeze_deprecated(deprecated),
                            yield_=yield_, line=line)
 
@@ -296,7 +296,7 @@ def parse_option_text(text: str, filename: str = "meson_options.txt") -> OptionT
         except OptionValueError as exc:
             raise UsageError(f"{filename}:{node.line}: {exc}", _source_line(text, node.line)) from None
         options[option.name] = option  # a redefinition replaces the first, in its place
-    return OptionTable(tuple(options.values()), filename)
+    return OptionTable(tuple(options.values()))
 
 
 def find_option_file(path: str | os.PathLike[str]) -> Path:

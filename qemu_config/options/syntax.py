@@ -230,8 +230,6 @@ class CallNode(Node):
 class OpaqueNode(Node):
     """A construct the option interpreter never evaluates successfully (method call, ternary, ...)."""
 
-    kind: str
-
 
 _COMPARISONS = frozenset({"equal", "nequal", "lt", "le", "gt", "ge", "in"})
 _ADDSUB = {"plus": "+", "dash": "-"}
@@ -307,7 +305,7 @@ class Parser:
                 self._e1()
                 if not isinstance(left, IdNode):
                     raise OptionSyntaxError(f"{what} target must be an id.", left.line, left.col)
-                return OpaqueNode(left.line, left.col, "assignment")
+                return OpaqueNode(left.line, left.col)
         if self._accept("questionmark"):
             if self._in_ternary:
                 raise OptionSyntaxError("Nested ternary operators are not allowed.", left.line, left.col)
@@ -316,7 +314,7 @@ class Parser:
             self._expect("colon")
             self._e1()
             self._in_ternary = False
-            return OpaqueNode(left.line, left.col, "ternary")
+            return OpaqueNode(left.line, left.col)
         return left
 
     def _e2(self) -> Node:
@@ -325,7 +323,7 @@ class Parser:
             if isinstance(left, EmptyNode):
                 raise OptionSyntaxError("Invalid or clause.", left.line, left.col)
             self._e3()
-            left = OpaqueNode(left.line, left.col, "or")
+            left = OpaqueNode(left.line, left.col)
         return left
 
     def _e3(self) -> Node:
@@ -334,17 +332,17 @@ class Parser:
             if isinstance(left, EmptyNode):
                 raise OptionSyntaxError("Invalid and clause.", left.line, left.col)
             self._e4()
-            left = OpaqueNode(left.line, left.col, "and")
+            left = OpaqueNode(left.line, left.col)
         return left
 
     def _e4(self) -> Node:
         left = self._e5()
         if self._accept_any(_COMPARISONS):
             self._e5()
-            return OpaqueNode(left.line, left.col, "comparison")
+            return OpaqueNode(left.line, left.col)
         if self._accept("not") and self._accept("in"):
             self._e5()
-            return OpaqueNode(left.line, left.col, "comparison")
+            return OpaqueNode(left.line, left.col)
         return left
 
     def _e5(self) -> Node:
@@ -385,7 +383,7 @@ class Parser:
             elif self._accept("lbracket"):
                 self._statement()
                 self._expect("rbracket")
-                left = OpaqueNode(left.line, left.col, "index")
+                left = OpaqueNode(left.line, left.col)
             else:
                 return left
 
@@ -399,7 +397,7 @@ class Parser:
         self._expect("lparen")
         self._args()
         self._expect("rparen")
-        node = OpaqueNode(source.line, source.col, "method call")
+        node = OpaqueNode(source.line, source.col)
         if self._accept("dot"):
             return self._method_call(node)
         return node
