@@ -72,6 +72,7 @@ class Configuration:
     warnings: tuple[str, ...]
     python_extension: bool
     static: bool                              # --static (or -Dprefer_static=true): the binaries link statically
+    default_devices: bool                     # devices solved in defconfig mode (else allnoconfig)
     version: str
     project_options: frozenset[str]
     probes: tuple[ProbeOutcome, ...]          # every probe run, in the order they were asked for
@@ -134,6 +135,10 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
                                words=words)
     dirs = resolve_install_dirs(values)
     booleans, warnings = decide_boolean_options(values, explicit, dirs)
+    if request.python is not None:
+        unused = bootstrap.python_not_used(request.python, env.environ)
+        if unused is not None:
+            warnings.append(unused)
     if words[SYSTEM_WORD] == "disabled" and request.target_list is None:
         warnings.append(SYSTEM_DISABLED)
     installing = InstallContext(host, toolchain.cross_prefix, build_triplet(),
@@ -158,8 +163,9 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     plan = assign_accelerators(selection, [n for n in accel_features if decided[n].enabled], host,
                                fdt=decided[FDT_FEATURE])
     kconfig_symbols = host_kconfig(features, host)
-    devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols,
-                            default_devices=bool(values.get("default_devices", True)),
+    # The option, where the table declares it (-Ddefault_devices sets it too); else --with(out)-default-devices.
+    default_devices = bool(values.get("default_devices", request.default_devices))
+    devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols, default_devices=default_devices,
                             devices=dict(request.devices))
     solved = {d.target: d for d in devices}
     target_configs = []
@@ -175,7 +181,8 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         env=env, request=request, values=values, host=host, toolchain=toolchain, targets=plan,
         devices=devices, host_kconfig=kconfig_symbols, sources=sources,
         dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
-        python_extension=python_extension, static=fctx.static, version=_read_version(env.source_dir),
+        python_extension=python_extension, static=fctx.static, default_devices=default_devices,
+        version=_read_version(env.source_dir),
         project_options=frozenset(o.name for o in table.options),
         probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))
                      if p in outcomes),

@@ -269,7 +269,7 @@ def summary_entries(config: "Configuration") -> list[SummaryEntry]:
     if config.gdb:
         rows.append(s("Host binaries", "gdb", config.gdb))
     rows.append(s("Targets and accelerators", "target list", " ".join(t.name for t in config.targets.configured)))
-    rows.append(s("Targets and accelerators", "default devices", bool(config.values.get("default_devices", True))))
+    rows.append(s("Targets and accelerators", "default devices", config.default_devices))
     canonical = ["Build environment", "Directories", "Host binaries", "Configurable features", "Compilation",
                  "Targets and accelerators", "Block layer support", "Crypto", "User interface",
                  "Graphics backends", "Audio backends", "Network backends", "Dependencies"]
