@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +151,39 @@ def create_venv(venv_dir: Path) -> Path:
                              capture_output=True, text=True, check=True)
         Path(out.stdout.strip(), "qemu-config-parent-venv.pth").write_text("\n".join(parents) + "\n")
     return python
+
+
+_BASE_INTERPRETER = "import os, sys; print(os.path.realpath(getattr(sys, '_base_executable', sys.executable)))"
+
+
+def base_interpreter() -> str:
+    """The interpreter the running one is (for a venv: the one the venv was made from), links resolved."""
+    return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+
+
+def python_not_used(requested: str, environ: Mapping[str, str]) -> str | None:
+    """Why ``--python=requested`` is not the interpreter configure runs on, or None when it is.
+
+    ./configure takes ``--python`` only when it creates the build directory's
+    venv; a venv that exists keeps its interpreter.  ``requested`` is asked
+    which interpreter it is (a wrapper such as pyenv's shim answers for the
+    one it runs), with ``environ``'s PATH.
+    """
+    running = base_interpreter()
+    found = shutil.which(requested, path=environ.get("PATH", os.defpath))
+    answer = None
+    if found is not None:
+        try:
+            proc = subprocess.run([found, "-c", _BASE_INTERPRETER], capture_output=True, text=True, timeout=60,
+                                  env=dict(environ))
+            answer = proc.stdout.strip() if proc.returncode == 0 else None
+        except (OSError, subprocess.TimeoutExpired):
+            answer = None
+    if answer == running:
+        return None
+    what = f"it is {answer}" if answer else "it does not run" if found else "it is not found"
+    return (f"--python={requested} is not used ({what}): the build directory's venv runs {running}; "
+            "--python chooses the interpreter only when configure creates the venv (remove pyvenv to choose again)")
 
 
 def install_missing(python: str = sys.executable, *, purpose: str | None = None) -> list[str]:

@@ -85,6 +85,10 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
                                words=words)
     dirs = resolve_install_dirs(values)
     booleans, warnings = decide_boolean_options(values, explicit, dirs)
+    if request.python is not None:
+        unused = bootstrap.python_not_used(request.python, env.environ)
+        if unused is not None:
+            warnings.append(unused)
     if words[SYSTEM_WORD] == "disabled" and request.target_list is None:
         warnings.append(SYSTEM_DISABLED)
     installing = InstallContext(host, toolchain.cross_prefix, build_triplet(),
@@ -109,8 +113,9 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     plan = assign_accelerators(selection, [n for n in accel_features if decided[n].enabled], host,
                                fdt=decided[FDT_FEATURE])
     kconfig_symbols = host_kconfig(features, host)
-    devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols,
-                            default_devices=bool(values.get("default_devices", True)),
+    # The option, where the table declares it (-Ddefault_devices sets it too); else --with(out)-default-devices.
+    default_devices = bool(values.get("default_devices", request.default_devices))
+    devices = solve_devices(env.source_dir, plan.configured, kconfig_symbols, default_devices=default_devices,
                             devices=dict(request.devices))
     solved = {d.target: d for d in devices}
     keys = {t.name: config_target(t, host) for t in plan.configured}
@@ -125,7 +130,8 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     gdb = _usable_gdb(outcomes[gdb_probe], warnings, explicit=bool(gdb_option))
     return Configuration(
         env=env, request=request, values=values, project_options=frozenset(o.name for o in table.options),
-        host=host, toolchain=toolchain, static=fctx.static, dirs=dirs, features=booleans + features,
+        host=host, toolchain=toolchain, static=fctx.static, default_devices=default_devices, dirs=dirs,
+        features=booleans + features,
         probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))
                      if p in outcomes),
         warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]

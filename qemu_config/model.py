@@ -84,6 +84,7 @@ class Configuration:
     host: HostMachine
     toolchain: Toolchain
     static: bool                            # --static (or -Dprefer_static=true): the binaries link statically
+    default_devices: bool                   # the device Kconfig solved in defconfig mode (else allnoconfig)
     dirs: InstallDirs
     features: tuple[FeatureDecision, ...]   # plain booleans, then the declared features, in order
     probes: tuple[ProbeOutcome, ...]        # every probe run, in the order they were asked for

@@ -307,7 +307,7 @@ def summary_entries(config: Configuration) -> list[SummaryEntry]:
     if config.gdb.path:
         rows.append(s("Host binaries", "gdb", config.gdb.path))
     rows.append(s("Targets and accelerators", "target list", " ".join(t.name for t in config.targets)))
-    rows.append(s("Targets and accelerators", "default devices", bool(config.values.get("default_devices", True))))
+    rows.append(s("Targets and accelerators", "default devices", config.default_devices))
     canonical = ["Build environment", "Directories", "Host binaries", "Configurable features", "Compilation",
                  "Targets and accelerators", "Block layer support", "Crypto", "User interface",
                  "Graphics backends", "Audio backends", "Network backends", "Dependencies"]

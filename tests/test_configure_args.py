@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from qemu_config import options
+from qemu_config.options import arguments
 from qemu_config.errors import UsageError
 from qemu_config.options import ConfigureRequest, parse_configure_args, resolve_values
 
@@ -305,12 +306,12 @@ def test_builtins_are_loaded_only_when_needed(qemu, monkeypatch: pytest.MonkeyPa
     def refuse(**kwargs: object) -> tuple[options.MesonOption, ...]:
         raise AssertionError("builtins loaded")
 
-    monkeypatch.setattr(options, "builtin_options", refuse)
+    monkeypatch.setattr(arguments, "builtin_options", refuse)
     request = parse_configure_args(["--enable-kvm", "--cc=gcc", "-Dx=y", "--version"], qemu)
     assert request.assignments == (("kvm", "enabled"), ("x", "y")) and request.show_version
     with pytest.raises(AssertionError, match="builtins loaded"):
         parse_configure_args(["--prefix=/x"], qemu)
-    monkeypatch.setattr(options, "builtin_options", lambda **kw: shown)
+    monkeypatch.setattr(arguments, "builtin_options", lambda **kw: shown)
     assert parse_configure_args(["--prefix=/x"], qemu).assignments == (("prefix", "/x"),)
 
 

@@ -118,6 +118,19 @@ def test_unknown_option_is_one_error_and_leaves_the_build_dir_alone(tmp_path: Pa
     assert snapshot(build) == before
 
 
+def test_python_that_is_not_the_venv_s_is_said_to_be_unused(tmp_path: Path) -> None:
+    """--python picks the venv's interpreter when configure makes the venv; later, another one is not used."""
+    build = tmp_path / "b"
+    run_configure(build)
+    venv_python = build / "pyvenv" / "bin" / "python3"
+    same = run_configure(build, f"--python={venv_python}")
+    assert "--python" not in same.stdout + same.stderr
+    other = run_configure(build, "--python=/nonexistent/python3")
+    assert other.returncode == 0
+    warning = [l for l in (other.stdout + other.stderr).splitlines() if "--python=" in l]
+    assert len(warning) == 1 and warning[0].startswith("WARNING: --python=/nonexistent/python3 is not used (")
+
+
 def test_help_names_every_option(tmp_path: Path) -> None:
     proc = run_configure(tmp_path / "b", "--help")
     assert proc.returncode == 0

@@ -24,6 +24,7 @@ import pytest
 
 import reference
 from qemu_config import bootstrap, options
+from qemu_config.options import meson_builtins
 from qemu_config.errors import UsageError, UserError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -782,7 +783,7 @@ def test_builtin_cache_miss_writes_and_hit_needs_no_meson(tmp_path: Path, monkey
         raise AssertionError("meson was run although the cache holds the answer")
 
     monkeypatch.setattr(bootstrap, "meson_command", no_meson)
-    monkeypatch.setattr(options.subprocess, "run", no_meson)
+    monkeypatch.setattr(meson_builtins.subprocess, "run", no_meson)
     assert options.builtin_options() == first
 
 
@@ -842,3 +843,78 @@ def test_meson_failure_is_a_user_error(tmp_path: Path) -> None:
         options.builtin_options([sys.executable, "-c", "import sys; sys.exit(3)"], cache=tmp_path)
     with pytest.raises(UserError):
         options.builtin_options([str(tmp_path / "no-such-meson")], cache=tmp_path)
+
+
+# ---------------------------------------------------------------------------
+# the package: one module a concern, no cycles, no meson
+# ---------------------------------------------------------------------------
+
+def _package_imports() -> dict[str, set[str]]:
+    """Each module of qemu_config/options and the sibling modules it imports."""
+    import ast
+
+    package = REPO / "qemu_config" / "options"
+    graph: dict[str, set[str]] = {}
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        siblings = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                siblings |= {node.module} if node.module else {a.name for a in node.names}
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] + ([node.module] if getattr(node, "module", None) else [])
+                assert not any(str(n).startswith("mesonbuild") for n in names), path.name
+        graph[path.stem] = siblings
+        doc = ast.get_docstring(tree) or ""
+        assert path.stem == "__init__" or "Must not" in doc, f"{path.name}: its docstring says what it must not touch"
+    return graph
+
+
+def test_package_modules_import_without_cycles() -> None:
+    graph = {name: deps for name, deps in _package_imports().items() if name != "__init__"}
+    assert set().union(*graph.values()) <= set(graph)
+    done: list[str] = []
+    while len(done) < len(graph):
+        ready = sorted(n for n, deps in graph.items() if n not in done and deps <= set(done))
+        assert ready, f"import cycle among {sorted(set(graph) - set(done))}"
+        done += ready
+    assert done.index("syntax") < done.index("optionfile") < done.index("resolution")
+
+
+def _options_attributes(tree: "ast.AST") -> set[str]:
+    """The X of every ``options.X`` in ``tree`` where ``options`` is not a local name of its function."""
+    import ast
+
+    found: set[str] = set()
+
+    def visit(scope: ast.AST, shadowed: bool) -> None:
+        for node in ast.iter_child_nodes(scope):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                local = any(isinstance(n, ast.Name) and n.id == "options" and isinstance(n.ctx, ast.Store)
+                            or isinstance(n, ast.arg) and n.arg == "options" for n in ast.walk(node))
+                visit(node, shadowed or local)
+                continue
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "options" and not shadowed):
+                found.add(node.attr)
+            visit(node, shadowed)
+
+    visit(tree, False)
+    return found
+
+
+def test_every_name_used_as_options_x_is_re_exported() -> None:
+    """``options.X`` in the engine, the tests and the benchmarks names something the package gives."""
+    import ast
+
+    used: set[str] = set()
+    for folder in ("qemu_config", "tests", "bench"):
+        for path in (REPO / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            imports_it = any(isinstance(n, ast.ImportFrom) and n.module in ("qemu_config", None) and
+                             any(a.name == "options" and a.asname is None for a in n.names) for n in ast.walk(tree))
+            if imports_it:
+                used |= _options_attributes(tree)
+    assert {"parse_configure_args", "render_configure_help", "builtin_options", "ConfigureRequest"} <= used
+    missing = sorted(name for name in used if not hasattr(options, name))
+    assert missing == []

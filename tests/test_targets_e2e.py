@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, run, run_configure, snapshot
+from e2e import REPO, copy_source_tree, run, run_configure, snapshot
 from test_features_e2e import assert_one_error, explain
 from test_targets import AARCH64_CROSS_FDT_ERROR
 
@@ -94,6 +94,23 @@ def test_without_default_devices_and_with_devices(tmp_path: Path) -> None:
     assert "CONFIG_ARM_VIRT=y" in arm and "CONFIG_RASPI=y" not in arm
     missing = run_configure(tmp_path / "c", "--with-devices-aarch64=nonexistent", check=False)
     assert_one_error(missing, "configs/devices/aarch64-softmmu/nonexistent.mak does not exist")
+
+
+def test_without_default_devices_without_the_option(tmp_path: Path) -> None:
+    """An option table without default_devices: --without-default-devices still selects allnoconfig."""
+    src = copy_source_tree(tmp_path / "src")
+    table = src / "meson_options.txt"
+    text = table.read_text()
+    declared = "option('default_devices', type : 'boolean', value : true,\n" \
+               "       description : 'Include a default selection of devices in emulators')\n"
+    assert declared in text
+    table.write_text(text.replace(declared, ""))
+    build = tmp_path / "b"
+    out = run_configure(build, "--target-list=aarch64-softmmu", "--without-default-devices",
+                        "--with-devices-aarch64=minimal", configure=src / "configure")
+    arm = devices(build, "aarch64-softmmu")
+    assert "CONFIG_ARM_VIRT=y" in arm and "CONFIG_RASPI=y" not in arm
+    assert any(line.split() == ["default", "devices", ":", "NO"] for line in out.stdout.splitlines())
 
 
 def test_no_accelerator_and_fdt_errors(tmp_path: Path) -> None:
