@@ -2,11 +2,10 @@
 
 Owns tool selection (``--cc``, ``--cross-prefix``, the environment variables
 QEMU's configure honours), the compiler sanity check, and the compiler
-*checks* a configure engine asks (compiles, links, runs, preprocesses,
-has_header, has_header_symbol, has_function, sizeof, find_library,
-find_program, get_supported_arguments), each with the semantics of the
-same method of a meson 1.12.1 C compiler object: the same test programs, the
-same extra arguments, the same answer.
+*checks* the probes ask (links, has_header, has_function, find_library,
+get_supported_arguments), each with the semantics of the same method of a
+meson 1.12.1 C compiler object: the same test programs, the same extra
+arguments, the same answer.
 
 A check is a frozen dataclass implementing :class:`Check`: ``run(tc, workdir)``
 returns a :class:`CheckResult` whose ``log`` holds every command, its exit
@@ -28,10 +27,9 @@ clang, ``-Werror=implicit-function-declaration`` plus, when only compiling,
 -Werror=ignored-optimization-argument``.  Windows hosts add meson's default
 ``c_winlibs`` to link-mode checks that take user arguments.
 
-Not modelled: meson's cross-file ``has_function`` overrides and exe_wrapper
-(cross toolchains never run test programs), dependency objects, removal of
-``-isystem`` default directories, and find_library's OpenBSD ``.so.X.Y``
-globbing and macOS architecture check.
+Not modelled: meson's cross-file ``has_function`` overrides, dependency
+objects, removal of ``-isystem`` default directories, and find_library's
+OpenBSD ``.so.X.Y`` globbing and macOS architecture check.
 """
 
 from __future__ import annotations
@@ -199,7 +197,6 @@ _GNU_WINLIBS = ("-lkernel32", "-luser32", "-lgdi32", "-lwinspool", "-lshell32", 
 _INTERNAL_LIBS = frozenset({"m", "c", "pthread", "dl", "rt", "execinfo"})
 
 _COMPILE_TIMEOUT = 300
-_RUN_TIMEOUT = 120
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -278,6 +275,7 @@ class _CompilerFacts:
     id: str                       # "gcc", "clang" or "unknown"
     version: tuple[int, ...]
     system: str                   # "darwin", "windows", "cygwin" or "other"
+    pointer_size: int | None      # sizeof(void *), from __SIZEOF_POINTER__; None when not predefined
 
     @property
     def darwin(self) -> bool:
@@ -387,13 +385,9 @@ def _facts(tc: Toolchain) -> _CompilerFacts:
             system = "cygwin"
         else:
             system = "other"
-        return _CompilerFacts(ident, version, system)
+        pointer = macros.get("__SIZEOF_POINTER__", "")
+        return _CompilerFacts(ident, version, system, int(pointer) if pointer.isdigit() else None)
     return _FACTS.get((exelist, tc.cflags), compute)
-
-
-def compiler_id(tc: Toolchain) -> str:
-    """``'gcc'`` or ``'clang'`` (``'unknown'`` otherwise), from the compiler's predefined macros."""
-    return _facts(tc).id
 
 
 _IDENTITY: _OncePerKey[tuple[object, ...], tuple[str, ...]] = _OncePerKey()
@@ -598,22 +592,6 @@ def _compile(tc: Toolchain, workdir: Path, code: str, mode: _Mode, extra: Sequen
     return _Attempt(proc.returncode, proc.stdout, proc.stderr, output if proc.returncode == 0 else None)
 
 
-def _execute(program: Path, log: _Log) -> tuple[int, str] | None:
-    """Run a test program built by a link check; None when it cannot be started."""
-    try:
-        proc = subprocess.run([str(program)], cwd=program.parent, capture_output=True, text=True,
-                              errors="replace", stdin=subprocess.DEVNULL, timeout=_RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        log.command([str(program)], f"none: timed out after {_RUN_TIMEOUT}s", "", "")
-        return None
-    except OSError as exc:
-        log.command([str(program)], f"none: {exc}", "", "")
-        return None
-    log.command([str(program)], proc.returncode, proc.stdout, proc.stderr)
-    return proc.returncode, proc.stdout
-
-
-# --- check arguments -------------------------------------------------------------------------------
 
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -658,31 +636,6 @@ def _gist(source: str) -> str:
 
 
 @dataclass(frozen=True)
-class Compiles:
-    """meson ``cc.compiles(source, args: args)``: does ``source`` compile (``-c``)?  value: None."""
-
-    source: str
-    args: tuple[str, ...] = ()
-    title: str = ""                   # for describe() only; not part of the key
-    kind: str = field(default="compiles", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f'compile test "{self.title or _gist(self.source)}"'
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.source, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        facts = _facts(tc)
-        res = _compile(tc, workdir, self.source, _Mode.COMPILE, _user_args(facts, _Mode.COMPILE, self.args), log)
-        return CheckResult(res.returncode == 0, None, log.text)
-
-
-@dataclass(frozen=True)
 class Links:
     """meson ``cc.links(source, args: args + link_args)``: does ``source`` compile and link?  value: None."""
 
@@ -707,70 +660,6 @@ class Links:
         extra = _user_args(facts, _Mode.LINK, self.args, self.link_args)
         res = _compile(tc, workdir, self.source, _Mode.LINK, extra, log)
         return CheckResult(res.returncode == 0, None, log.text)
-
-
-@dataclass(frozen=True)
-class Runs:
-    """meson ``cc.run(source, args: args)``: build and run ``source``.
-
-    ok: it built and ran; value: ``(returncode, stdout)``, or None when it did not.
-    Cross toolchains refuse (meson needs an exe_wrapper, which we do not model).
-    """
-
-    source: str
-    args: tuple[str, ...] = ()
-    title: str = ""
-    kind: str = field(default="runs", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f'run test "{self.title or _gist(self.source)}"'
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.source, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        if tc.cross:
-            log.note(f"cannot run test programs when cross compiling (cross prefix {tc.cross_prefix!r}); "
-                     "a configure check must not depend on running host code")
-            return CheckResult(False, None, log.text)
-        facts = _facts(tc)
-        res = _compile(tc, workdir, self.source, _Mode.LINK, _user_args(facts, _Mode.LINK, self.args), log)
-        if res.returncode != 0 or res.output is None:
-            log.note("the test program did not build")
-            return CheckResult(False, None, log.text)
-        ran = _execute(res.output, log)
-        return CheckResult(ran is not None, ran, log.text)
-
-
-@dataclass(frozen=True)
-class Preprocesses:
-    """Does ``source`` preprocess (``-E -P``, as meson's preprocess-mode checks)?  value: the output text."""
-
-    source: str
-    args: tuple[str, ...] = ()
-    title: str = ""
-    kind: str = field(default="preprocesses", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f'preprocess test "{self.title or _gist(self.source)}"'
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.source, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        facts = _facts(tc)
-        res = _compile(tc, workdir, self.source, _Mode.PREPROCESS,
-                       _user_args(facts, _Mode.PREPROCESS, self.args), log)
-        ok = res.returncode == 0
-        return CheckResult(ok, res.stdout if ok else None, log.text)
 
 
 def _has_header_source(header: str, prefix: str) -> str:
@@ -815,44 +704,6 @@ class HasHeader:
         facts = _facts(tc)
         res = _compile(tc, workdir, _has_header_source(self.header, self.prefix), _Mode.PREPROCESS,
                        _user_args(facts, _Mode.PREPROCESS, self.args), log)
-        return CheckResult(res.returncode == 0, None, log.text)
-
-
-@dataclass(frozen=True)
-class HasHeaderSymbol:
-    """meson ``cc.has_header_symbol(header, symbol, prefix: prefix, args: args)``: a macro, or a
-    declaration usable as an expression statement.  value: None."""
-
-    header: str
-    symbol: str
-    prefix: str = ""
-    args: tuple[str, ...] = ()
-    kind: str = field(default="has_header_symbol", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _check_header_name(self, self.header)
-        _require(bool(self.symbol.strip()) and "\n" not in self.symbol,
-                 f"HasHeaderSymbol: {self.symbol!r} is not a symbol name")
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f"has_header_symbol {self.header} {self.symbol}"
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.header, self.symbol, self.prefix, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        facts = _facts(tc)
-        code = (f"{self.prefix}\n"
-                f"#include <{self.header}>\n"
-                "int main(void) {\n"
-                f"#ifndef {self.symbol}\n"
-                f"    {self.symbol};  /* not a macro: it must at least be declared */\n"
-                "#endif\n"
-                "    return 0;\n"
-                "}\n")
-        res = _compile(tc, workdir, code, _Mode.COMPILE, _user_args(facts, _Mode.COMPILE, self.args), log)
         return CheckResult(res.returncode == 0, None, log.text)
 
 
@@ -956,101 +807,6 @@ class HasFunction:
         return CheckResult(res.returncode == 0, None, log.text)
 
 
-class _SizeofError(Exception):
-    pass
-
-
-def _compile_time_int(tc: Toolchain, workdir: Path, expression: str, prefix: str, extra: Sequence[str],
-                      log: _Log) -> int:
-    """meson's cross compute_int: find an int expression's value with compile tests only."""
-    def holds(condition: str) -> bool:
-        code = (f"{prefix}\n#include <stddef.h>\n"
-                f"int main(void) {{ static int a[1-2*!({condition})]; a[0]=0; return 0; }}\n")
-        return _compile(tc, workdir, code, _Mode.COMPILE, extra, log).returncode == 0
-
-    max_int, min_int = 0x7FFFFFFF, -0x80000000
-    if holds(f"{expression} >= 0"):
-        low = current = 0
-        while holds(f"{expression} > {current}"):
-            low = current + 1
-            if low > max_int:
-                raise _SizeofError("compile-time search overflowed")
-            current = min(current * 2 + 1, max_int)
-        high = current
-    else:
-        high = current = -1
-        while holds(f"{expression} < {current}"):
-            high = current - 1
-            if high < min_int:
-                raise _SizeofError("compile-time search overflowed")
-            current = max(current * 2, min_int)
-        low = current
-    while low != high:
-        middle = low + (high - low) // 2
-        if holds(f"{expression} <= {middle}"):
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
-def _sizeof(tc: Toolchain, workdir: Path, typename: str, prefix: str, args: Sequence[str], log: _Log) -> int:
-    """meson's sizeof: -1 for an unknown type; raises _SizeofError when the answer cannot be had."""
-    facts = _facts(tc)
-    if tc.cross:
-        extra = _user_args(facts, _Mode.COMPILE, args)
-        code = f"{prefix}\n#include <stddef.h>\nint main(void) {{\n    {typename} something;\n    return 0;\n}}\n"
-        if _compile(tc, workdir, code, _Mode.COMPILE, extra, log).returncode != 0:
-            return -1
-        return _compile_time_int(tc, workdir, f"sizeof({typename})", prefix, extra, log)
-    code = (f"{prefix}\n#include <stddef.h>\n#include <stdio.h>\n"
-            f'int main(void) {{\n    printf("%ld\\n", (long)(sizeof({typename})));\n    return 0;\n}}\n')
-    res = _compile(tc, workdir, code, _Mode.LINK, _user_args(facts, _Mode.LINK, args), log)
-    if res.returncode != 0 or res.output is None:
-        return -1
-    ran = _execute(res.output, log)
-    if ran is None or ran[0] != 0:
-        raise _SizeofError("the sizeof test program did not run")
-    try:
-        return int(ran[1])
-    except ValueError:
-        raise _SizeofError(f"the sizeof test program printed {ran[1]!r}") from None
-
-
-@dataclass(frozen=True)
-class Sizeof:
-    """meson ``cc.sizeof(typename, prefix: prefix, args: args)``.
-
-    value: the size in bytes, -1 when the type is unknown (then ok is False).
-    Native toolchains build and run a program (as meson); cross ones search with
-    compile tests only (as meson does for cross compilers).
-    """
-
-    typename: str
-    prefix: str = ""
-    args: tuple[str, ...] = ()
-    kind: str = field(default="sizeof", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _require(bool(self.typename.strip()), "Sizeof: empty type name")
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f"sizeof {self.typename}"
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.typename, self.prefix, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        try:
-            size = _sizeof(tc, workdir, self.typename, self.prefix, self.args, log)
-        except _SizeofError as exc:
-            log.note(f"cannot determine sizeof({self.typename}): {exc}")
-            return CheckResult(False, None, log.text)
-        return CheckResult(size != -1, size, log.text)
-
-
 def _library_dirs(tc: Toolchain, workdir: Path, log: _Log) -> list[str]:
     """The compiler's library search directories (``--print-search-dirs``), resolved and as printed."""
     res = _compile(tc, workdir, "", _Mode.COMPILE, ["--print-search-dirs"], log)
@@ -1130,11 +886,8 @@ class FindLibrary:
         if self.name in _INTERNAL_LIBS:
             return CheckResult(False, None, log.text)
         log.note(f"{flag} does not link; searching the compiler's library directories")
-        try:
-            pointer_size = _sizeof(tc, workdir, "void *", "", (), log)
-            elf_class = 2 if pointer_size == 8 else 1
-        except _SizeofError:
-            elf_class = 0
+        # meson asks sizeof(void *) here; the predefined __SIZEOF_POINTER__ is the same answer.
+        elf_class = 0 if facts.pointer_size is None else 2 if facts.pointer_size == 8 else 1
         dirs = _library_dirs(tc, workdir, log)
         if elf_class:
             dirs = [d for d in dirs if _elf_class_matches(d, elf_class)]
@@ -1147,43 +900,6 @@ class FindLibrary:
                 if _compile(tc, workdir, code, _Mode.LINK, extra, log).returncode == 0:
                     return CheckResult(True, (Path(trial).as_posix(),), log.text)
         log.note(f"library {self.name} not found")
-        return CheckResult(False, None, log.text)
-
-
-@dataclass(frozen=True)
-class FindProgram:
-    """The first of ``names`` found on the search path.  value: its absolute path.
-
-    ``path`` is a PATH-style search path; None means this process's PATH at run time.
-    """
-
-    names: tuple[str, ...]
-    path: str | None = None
-    kind: str = field(default="find_program", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "names")
-        _require(bool(self.names) and all(self.names), "FindProgram: no program name given")
-
-    def _search_path(self) -> str:
-        return self.path if self.path is not None else os.environ.get("PATH", os.defpath)
-
-    def describe(self) -> str:
-        return "find_program " + " | ".join(self.names)
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, "names=" + _json(self.names), "PATH=" + self._search_path())
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        search = self._search_path()
-        for name in self.names:
-            found = shutil.which(name, path=search)
-            if found:
-                log.note(f"{name}: {os.path.abspath(found)}")
-                return CheckResult(True, os.path.abspath(found), log.text)
-            log.note(f"{name}: not found")
-        log.note(f"searched PATH={search}")
         return CheckResult(False, None, log.text)
 
 
