@@ -30,7 +30,7 @@ from .features import (FeatureContext, FeatureDecision, decide_boolean_options, 
                        probes_needed)
 from .probes import GdbProbe, Probe, ProbeContext, ProbeOutcome, ProbeRunner
 from .cache import make_key
-from .host import HostMachine, compiler_macros, host_from_macros
+from .host import HostMachine, host_from_macros
 from .installdirs import InstallDirs, resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import TargetDevices, solve_devices
@@ -39,7 +39,7 @@ from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
 from .remedies import InstallContext, build_triplet
-from .toolchain import Toolchain, check_compiler_works, compiler_identity, select_toolchain
+from .toolchain import Toolchain, check_compiler_works, compiler_identity, predefined_macros, select_toolchain
 
 
 @dataclass(frozen=True)
@@ -188,12 +188,13 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
 def _cached_host(toolchain: Toolchain, cpu: str | None, cache: ProbeCache) -> HostMachine:
     """The host model; the compiler's predefined macros are cached per compiler identity."""
     if shutil.which(toolchain.cc[0]) is None:
-        compiler_macros(toolchain.cc)    # raises the "does not exist or does not work" error
+        predefined_macros(toolchain.cc)    # raises the "does not exist or does not work" error
     key = make_key("predefined-macros", compiler_identity(toolchain), toolchain.cflags)
     hit = cache.get(key)
-    macros = hit.get("macros") if hit else None
-    if not isinstance(macros, dict):
-        macros = compiler_macros(toolchain.cc, toolchain.cflags)
+    known = hit.get("macros") if hit else None
+    # The cached answer also serves the compiler checks, which would otherwise ask again.
+    macros = predefined_macros(toolchain.cc, toolchain.cflags, known=known if isinstance(known, dict) else None)
+    if not isinstance(known, dict):
         cache.put(key, {"macros": macros})
     return host_from_macros(macros, cpu_override=cpu, compiler=" ".join(toolchain.cc))
 

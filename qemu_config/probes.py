@@ -231,7 +231,7 @@ class ProbeRunner:
             hit = self.ctx.cache.get(key)
             dirs = hit.get("dirs") if hit else None
             if not isinstance(dirs, list):
-                dirs = _compiler_search_dirs(self.ctx.toolchain)
+                dirs = tc_mod.search_dirs(self.ctx.toolchain)
                 self.ctx.cache.put(key, {"dirs": dirs})
             stamps = []
             for d in dirs:
@@ -417,30 +417,6 @@ class ProbeRunner:
     @property
     def outcomes(self) -> Mapping[Probe, ProbeOutcome]:
         return dict(self._outcomes)
-
-
-def _compiler_search_dirs(tc: Toolchain) -> list[str]:
-    """Include directories (``cc -E -v``) and library directories (``-print-search-dirs``) of the compiler."""
-    dirs: list[str] = []
-    try:
-        out = subprocess.run([*tc.cc, *tc.cflags, "-E", "-v", "-x", "c", "-"], input="", capture_output=True,
-                             text=True, timeout=60)
-        inside = False
-        for line in out.stderr.splitlines():
-            if line.startswith("#include <...> search starts here"):
-                inside = True
-            elif line.startswith("End of search list"):
-                inside = False
-            elif inside and line.startswith(" "):
-                dirs.append(os.path.normpath(line.strip()))
-        out = subprocess.run([*tc.cc, *tc.cflags, "-print-search-dirs"], capture_output=True, text=True, timeout=60)
-        for line in out.stdout.splitlines():
-            if line.startswith("libraries:"):
-                listed = line.split("=", 1)[1] if "=" in line else ""
-                dirs += [os.path.normpath(d) for d in listed.split(os.pathsep) if d]
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
 
 
 def _probe_gdb(probe: GdbProbe, environ: Mapping[str, str]) -> ProbeOutcome:

@@ -1,11 +1,12 @@
 """The toolchain: which programs compile, link and inspect code for the host.
 
 Owns tool selection (``--cc``, ``--cross-prefix``, the environment variables
-QEMU's configure honours), the compiler sanity check, and the compiler
-*checks* the probes ask (links, has_header, has_function, find_library,
-get_supported_arguments), each with the semantics of the same method of a
-meson 1.12.1 C compiler object: the same test programs, the same extra
-arguments, the same answer.
+QEMU's configure honours), the compiler sanity check, the one run that asks
+the compiler for its predefined macros (and include directories), and the
+compiler *checks* the probes ask (links, has_header, has_function,
+find_library, get_supported_arguments), each with the semantics of the same
+method of a meson 1.12.1 C compiler object: the same test programs, the same
+extra arguments, the same answer.
 
 A check is a frozen dataclass implementing :class:`Check`: ``run(tc, workdir)``
 returns a :class:`CheckResult` whose ``log`` holds every command, its exit
@@ -335,29 +336,99 @@ class _CompilerFacts:
 _FACTS: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], _CompilerFacts] = _OncePerKey()
 
 
-def _predefined_macros(exelist: tuple[str, ...], cflags: tuple[str, ...]) -> dict[str, str]:
-    """``cc -E -dM`` of an empty file (with CFLAGS, else without); empty when both fail."""
-    for extra in (cflags, ()):
-        try:
-            proc = subprocess.run([*exelist, *extra, "-x", "c", "-E", "-dM", "-"], input="", capture_output=True,
-                                  text=True, errors="replace", env=_compiler_env(), timeout=_COMPILE_TIMEOUT)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise _not_runnable(exelist, exc) from None
-        if proc.returncode == 0:
-            macros: dict[str, str] = {}
-            for line in proc.stdout.splitlines():
-                parts = line.split(" ", 2)
-                if len(parts) >= 2 and parts[0] == "#define":
-                    macros[parts[1]] = parts[2] if len(parts) == 3 else ""
-            return macros
-    return {}
+def parse_macros(text: str) -> dict[str, str]:
+    """``cc -dM -E`` output as {name: value}; a function-like macro is listed under its bare name."""
+    macros: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#define "):
+            continue
+        name, _, value = line[len("#define "):].partition(" ")
+        macros[name.split("(", 1)[0]] = value.strip()
+    return macros
+
+
+def _include_dirs(verbose: str) -> tuple[str, ...]:
+    """The ``#include <...>`` search list a compiler run with ``-v`` prints on stderr."""
+    dirs: list[str] = []
+    inside = False
+    for line in verbose.splitlines():
+        if line.startswith("#include <...> search starts here"):
+            inside = True
+        elif line.startswith("End of search list"):
+            inside = False
+        elif inside and line.startswith(" "):
+            dirs.append(os.path.normpath(line.strip()))
+    return tuple(dirs)
+
+
+@dataclass(frozen=True)
+class _Preprocessor:
+    """What one ``cc CFLAGS -v -dM -E`` of an empty C file told: the predefined macros and, when
+    it was really run (not taken from an earlier answer), the include search directories."""
+
+    macros: Mapping[str, str]
+    include_dirs: tuple[str, ...] | None
+
+
+_PREPROCESSOR: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], _Preprocessor] = _OncePerKey()
+_INCLUDE_DIRS: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = _OncePerKey()
+
+
+def _ask_preprocessor(exelist: tuple[str, ...], cflags: tuple[str, ...]) -> _Preprocessor:
+    cmd = [*exelist, *cflags, "-v", "-dM", "-E", "-x", "c", "-"]
+    try:
+        proc = subprocess.run(cmd, input="", capture_output=True, text=True, errors="replace",
+                              env=_compiler_env(), timeout=_COMPILE_TIMEOUT)
+    except FileNotFoundError:
+        raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
+                        missing_compiler(exelist[0])) from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UserError(f'C compiler "{exelist[0]}" could not be run: {getattr(exc, "strerror", None) or exc}',
+                        "name a working compiler with --cc / --cross-prefix") from None
+    if proc.returncode != 0:
+        raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
+                        *(proc.stderr.strip().splitlines()[-3:]),
+                        "name a working compiler with --cc / --cross-prefix")
+    return _Preprocessor(parse_macros(proc.stdout), _include_dirs(proc.stderr))
+
+
+def _preprocessor_key(cc: Sequence[str], cflags: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    exelist = tuple(cc)
+    if len(exelist) > 1 and os.path.basename(exelist[0]) in _COMPILER_CACHES:
+        exelist = exelist[1:]
+    return exelist, tuple(cflags)
+
+
+def predefined_macros(cc: Sequence[str], cflags: Sequence[str] = (), *,
+                      known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The compiler's predefined macros: ``cc CFLAGS -dM -E`` of an empty C file, run once per process.
+
+    The one place that asks: the host model and the checks' compiler facts both read
+    it.  ``known`` is an earlier answer for the same compiler and flags (a cached
+    one), taken instead of running the compiler when this process has not asked yet.
+    A compiler that is missing or fails is a UserError.
+    """
+    key = _preprocessor_key(cc, cflags)
+    if known is not None:
+        return dict(_PREPROCESSOR.get(key, lambda: _Preprocessor(dict(known), None)).macros)
+    return dict(_PREPROCESSOR.get(key, lambda: _ask_preprocessor(*key)).macros)
+
+
+def include_dirs(cc: Sequence[str], cflags: Sequence[str] = ()) -> tuple[str, ...]:
+    """The compiler's ``#include <...>`` search directories, from the same run as its macros
+    (``-v`` prints them), or from a run of their own when the macros came from elsewhere."""
+    key = _preprocessor_key(cc, cflags)
+    listed = _PREPROCESSOR.get(key, lambda: _ask_preprocessor(*key)).include_dirs
+    if listed is not None:
+        return listed
+    return _INCLUDE_DIRS.get(key, lambda: _ask_preprocessor(*key).include_dirs or ())
 
 
 def _facts(tc: Toolchain) -> _CompilerFacts:
     exelist = _check_exelist(tc)
 
     def compute() -> _CompilerFacts:
-        macros = _predefined_macros(exelist, tc.cflags)
+        macros = predefined_macros(exelist, tc.cflags)
 
         def number(name: str) -> int:
             try:
@@ -388,6 +459,23 @@ def _facts(tc: Toolchain) -> _CompilerFacts:
         pointer = macros.get("__SIZEOF_POINTER__", "")
         return _CompilerFacts(ident, version, system, int(pointer) if pointer.isdigit() else None)
     return _FACTS.get((exelist, tc.cflags), compute)
+
+
+def search_dirs(tc: Toolchain) -> list[str]:
+    """The compiler's include directories and library directories (``-print-search-dirs``):
+    those that exist, each once.  Empty when the compiler cannot say."""
+    dirs: list[str] = []
+    try:
+        dirs += include_dirs(tc.cc, tc.cflags)
+        out = subprocess.run([*_check_exelist(tc), *tc.cflags, "-print-search-dirs"], capture_output=True, text=True,
+                             errors="replace", env=_compiler_env(), stdin=subprocess.DEVNULL, timeout=_COMPILE_TIMEOUT)
+        for line in out.stdout.splitlines():
+            if line.startswith("libraries:"):
+                listed = line.split("=", 1)[1] if "=" in line else ""
+                dirs += [os.path.normpath(d) for d in listed.split(os.pathsep) if d]
+    except (UserError, OSError, subprocess.SubprocessError):
+        pass
+    return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
 
 
 _IDENTITY: _OncePerKey[tuple[object, ...], tuple[str, ...]] = _OncePerKey()

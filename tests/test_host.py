@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from qemu_config.errors import UserError
-from qemu_config.host import detect_host, host_from_macros, parse_macros
+from qemu_config.host import detect_host, host_from_macros
+from qemu_config.toolchain import parse_macros
 
 LINUX_X86 = {"__linux__": "1", "__x86_64__": "1", "__BYTE_ORDER__": "__ORDER_LITTLE_ENDIAN__",
              "__ORDER_LITTLE_ENDIAN__": "1234", "__ORDER_BIG_ENDIAN__": "4321", "__SIZEOF_POINTER__": "8"}
