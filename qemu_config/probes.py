@@ -354,16 +354,11 @@ class ProbeRunner:
         if isinstance(probe, GdbProbe):
             return _probe_gdb(probe, self.ctx.environ)
         if isinstance(probe, FlagsProbe):
-            # meson tests each flag on its own; the tests are independent, so run them side by side.
-            def one(flag: str) -> tc_mod.CheckResult:
-                with tempfile.TemporaryDirectory(prefix="qemu-config-flag-") as tmp:
-                    return tc_mod.SupportedArguments((flag,)).run(tc, Path(tmp))
-
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                results = list(pool.map(one, probe.flags))
-            supported = tuple(f for f, r in zip(probe.flags, results) if r.value)
+            # Meson's answer (each flag on its own) from as few compiles as that answer allows.
+            res = tc_mod.SupportedArguments(probe.flags, batched=True).run(tc, workdir)
+            supported: tuple[str, ...] = res.value  # type: ignore[assignment]
             return ProbeOutcome(probe, True, "found", f"{len(supported)} of {len(probe.flags)} flags supported",
-                                value=supported, log="".join(r.log for r in results))
+                                value=supported, log=res.log)
         raise TypeError(f"unknown probe {probe!r}")
 
     def _objc_link(self, probe: LinkProbe, workdir: Path) -> ProbeOutcome:

@@ -1007,9 +1007,38 @@ def _flag_test_args(flag: str) -> list[str]:
     return ["-W" + flag[5:], flag]
 
 
+# -Wno-X for these can make a compile pass that one of the other flags fails alone: meson's check
+# args turn them into errors (clang), or they silence every warning or diagnostic group holding one.
+_SILENCING_WARNINGS = frozenset({"everything", "unknown-warning-option", "unused-command-line-argument",
+                                 "ignored-optimization-argument", "invalid-command-line-argument",
+                                 "implicit-function-declaration", "implicit"})
+_WARNING_OPTION_RE = re.compile(r"-W(no-)?([A-Za-z0-9][A-Za-z0-9_+#-]*)(=[A-Za-z0-9_.+-]*)?\Z")
+_FLAG_TEST_SOURCE = "extern int i;\nint i;\n"
+
+
+def _shares_a_compile(flag: str) -> bool:
+    """Whether ``flag`` can be tested in one compile with other such flags and keep its own answer.
+
+    A warning option only turns warnings on or off, so when a compile with several
+    of them passes, each of them passes alone.  Not so for ``-Werror*`` and
+    ``-Wno-error*``, for ``-Wno-X`` of the diagnostics listed above, and for
+    anything that is not a plain warning option (``-Wl,...``, ``-f...``,
+    ``-Wno-attributes=a::b``): those are always tested alone.
+    """
+    match = _WARNING_OPTION_RE.match(flag)
+    if match is None or match.group(2).startswith("error"):
+        return False
+    return not (match.group(1) and match.group(2) in _SILENCING_WARNINGS)
+
+
+def _named_in(flag: str, text: str) -> bool:
+    """Whether a diagnostic names ``flag`` (or the ``-WX`` it is tested with) as a whole word."""
+    return any(re.search(r"(?<![\w=+#-])" + re.escape(arg) + r"(?![\w=+#-])", text) for arg in _flag_test_args(flag))
+
+
 @dataclass(frozen=True)
 class SupportedArguments:
-    """meson ``cc.get_supported_arguments(flags)``: each flag tested on its own.
+    """meson ``cc.get_supported_arguments(flags)``: the answer of testing each flag on its own.
 
     value: the supported flags, in input order; ok: all of them are.  A flag is
     supported when ``extern int i; int i;`` compiles with it (for ``-Wno-X`` also
@@ -1017,9 +1046,16 @@ class SupportedArguments:
     ``-Werror=unknown-warning-option -Werror=unused-command-line-argument
     -Werror=ignored-optimization-argument``, and GCC not printing "is valid for
     C++/ObjC++".
+
+    As meson, one compile per flag; ``batched`` gets the same answer with fewer:
+    the flags that can share a compile (:func:`_shares_a_compile`) are compiled
+    together, and a set that fails is split, the flags its diagnostics name
+    apart from the others (or else in halves), down to single flags, each
+    tested exactly as meson tests it.  The other flags are tested alone.
     """
 
     flags: tuple[str, ...]
+    batched: bool = False
     kind: str = field(default="supported_arguments", init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -1031,20 +1067,44 @@ class SupportedArguments:
         return f"supported arguments ({len(self.flags)} tested)"
 
     def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, "flags=" + _json(self.flags))
+        return (self.kind, "flags=" + _json(self.flags))   # batched or not: the same answer
 
     def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
         log = _Log(self.describe())
         facts = _facts(tc)
-        supported: list[str] = []
-        for flag in self.flags:
+
+        def passes(args: Sequence[str]) -> tuple[bool, str]:
+            res = _compile(tc, workdir, _FLAG_TEST_SOURCE, _Mode.COMPILE, args, log)
+            ok = res.returncode == 0 and not (facts.id == "gcc" and _GCC_OTHER_LANGUAGE in res.stderr)
+            return ok, res.stderr
+
+        answers: dict[str, bool] = {}
+
+        def alone(flag: str) -> None:
             if flag.startswith("-Wl,"):
                 log.note(f"{flag} looks like a linker argument: only the compiler is tested")
-            res = _compile(tc, workdir, "extern int i;\nint i;\n", _Mode.COMPILE, _flag_test_args(flag), log)
-            ok = res.returncode == 0
-            if ok and facts.id == "gcc" and _GCC_OTHER_LANGUAGE in res.stderr:
-                ok = False
-            log.note(f"{flag}: {'supported' if ok else 'not supported'}")
+            answers[flag] = passes(_flag_test_args(flag))[0]
+            log.note(f"{flag}: {'supported' if answers[flag] else 'not supported'}")
+
+        together = list(dict.fromkeys(f for f in self.flags if self.batched and _shares_a_compile(f)))
+        for flag in dict.fromkeys(self.flags):
+            if flag not in together:
+                alone(flag)
+        groups = [together] if together else []
+        while groups:
+            group = groups.pop()
+            if len(group) == 1:
+                alone(group[0])
+                continue
+            ok, stderr = passes([arg for flag in group for arg in _flag_test_args(flag)])
             if ok:
-                supported.append(flag)
-        return CheckResult(len(supported) == len(self.flags), tuple(supported), log.text)
+                answers.update(dict.fromkeys(group, True))
+                log.note(f"{len(group)} flags in one compile, all supported: {' '.join(group)}")
+                continue
+            named = [f for f in group if _named_in(f, stderr)]
+            if named and len(named) < len(group):
+                groups += [[f for f in group if f not in named], *([f] for f in named)]
+            else:
+                groups += [group[len(group) // 2:], group[:len(group) // 2]]
+        supported = tuple(f for f in self.flags if answers[f])
+        return CheckResult(len(supported) == len(self.flags), supported, log.text)

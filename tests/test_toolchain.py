@@ -152,6 +152,45 @@ def test_supported_arguments_gcc() -> None:
     assert run(t.SupportedArguments(())).value == ()
 
 
+# Flags that must never share a compile: each can make a compile pass that another flag fails alone.
+SILENCERS = ("-Wno-unknown-warning-option", "-Wno-everything", "-Wno-error", "-Wno-error=unknown-warning-option",
+             "-Wno-unused-command-line-argument", "-Wno-invalid-command-line-argument", "-Wno-implicit", "-Werror")
+
+
+def compile_count(result: t.CheckResult) -> int:
+    return len(commands(result))
+
+
+@pytest.mark.parametrize("cc", ["gcc", pytest.param("clang", marks=needs_clang)])
+def test_batched_flags_answer_like_one_flag_at_a_time(cc: str) -> None:
+    from qemu_config.rules import WARNING_FLAGS
+    tc = toolchain(cc)
+    # QEMU's list alone, then with unsupported flags, flags that are always tested alone and
+    # silencers mixed in, so that the first compile fails and the set is split.
+    mixed = ("-Wbogus-flag-xyz", *SILENCERS[:4], *OTHER_FLAGS, *WARNING_FLAGS, "-Wno-bogus-flag-xyz", *SILENCERS[4:])
+    for flags in (WARNING_FLAGS, mixed):
+        alone = run(t.SupportedArguments(flags), tc)
+        batched = run(t.SupportedArguments(flags, batched=True), tc)
+        assert batched.value == alone.value
+        assert batched.ok == alone.ok
+        assert compile_count(alone) == len(dict.fromkeys(flags))
+        assert compile_count(batched) < compile_count(alone)
+        if flags == WARNING_FLAGS:
+            assert compile_count(batched) <= 8          # 1 compile of all 28, then the few gcc or clang lacks
+    assert any("-Wbogus-flag-xyz" in c and "-Wvla" in c for c in commands(batched))
+    for flag in SILENCERS:                                # never in a compile with other flags
+        assert any(c.endswith(" " + flag) and "-Wvla" not in c for c in commands(batched)), flag
+
+
+def test_batched_flags_split_in_halves_when_no_flag_is_named() -> None:
+    # gcc's complaint names "-Wformat=", not the flag given: the failing set is halved.
+    flags = ("-Wall", "-Wextra", "-Wvla", "-Wformat=abc", "-Wundef", "-Wshadow")
+    res = run(t.SupportedArguments(flags, batched=True))
+    assert res.value == run(t.SupportedArguments(flags)).value == ("-Wall", "-Wextra", "-Wvla", "-Wundef", "-Wshadow")
+    assert any(c.endswith("-Wall -Wextra -Wvla") for c in commands(res))
+    assert any(c.endswith("-Wformat=abc -Wundef -Wshadow") for c in commands(res))
+
+
 # --- identity, keys, mistakes ------------------------------------------------------------------------
 
 
@@ -268,6 +307,7 @@ DIFF_CHECKS: tuple[t.Check, ...] = (
     t.FindLibrary("c"),
     t.FindLibrary("libm"),
     t.FindLibrary("z"),
+    t.SupportedArguments(QEMU_WARN_FLAGS + OTHER_FLAGS, batched=True),   # fewer compiles, meson's answer
     t.SupportedArguments(QEMU_WARN_FLAGS + OTHER_FLAGS),
 )
 
@@ -362,10 +402,12 @@ def test_checks_answer_like_meson(cc: str, tmp_path: Path) -> None:
                   if theirs[i] != _our_answer(check, res)]
     assert not mismatches, "\n".join(mismatches)
 
-    # The command lines themselves: every compiler command we ran, meson ran too.
+    # The command lines themselves: every compiler command we ran, meson ran too (but the
+    # batched flag test's compiles of several flags at once, which are ours alone).
     log = (tmp_path / "build" / "meson-logs" / "meson-log.txt").read_text(encoding="utf-8", errors="replace")
     meson_cmds = {_normalise_command(m) for m in re.findall(r"^Command line: `(.*)` -> -?\d+$", log, re.M)}
-    our_cmds = {_normalise_command(c) for res in ours for c in commands(res) if c.startswith(cc + " ")}
+    our_cmds = {_normalise_command(c) for check, res in zip(DIFF_CHECKS, ours) for c in commands(res)
+                if c.startswith(cc + " ") and not getattr(check, "batched", False)}
     assert our_cmds - meson_cmds == set()
 
     # QEMU's -Wshadow=local: kept by GCC, dropped by clang.
