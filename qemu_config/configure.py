@@ -147,10 +147,12 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
     runner = ProbeRunner(ProbeContext(toolchain=toolchain, host=host, environ=env.environ, cache=cache,
                                       static=fctx.static))
-    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]
-    outcomes = runner.run(asked, required)
+    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]   # the report's order
+    # The longest chains of processes (compiles of the flags, two gdb runs) start first.
+    outcomes = runner.run([WARNING_FLAGS_PROBE, gdb_probe, *wanted], required)
     features, feature_warnings = decide_features(fctx, outcomes)
-    for outcome in outcomes.values():
+    reported = [p for p in dict.fromkeys(u for a in asked for u in (*a.depends_on(), a)) if p in outcomes]
+    for outcome in (outcomes[p] for p in reported):
         log.append(f"# {outcome.probe.describe()}: {'YES' if outcome.ok else 'NO'} {outcome.detail}"
                    f"{' (cached)' if outcome.cached else ''}\n{outcome.log}")
     decided = {d.name: d for d in features}
@@ -177,8 +179,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         dirs=dirs, features=booleans + features, warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
         python_extension=python_extension, static=fctx.static, version=_read_version(env.source_dir),
         project_options=frozenset(o.name for o in table.options),
-        probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))
-                     if p in outcomes),
+        probes=tuple(outcomes[p] for p in reported),
         warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]
         gdb=gdb, gdb_arches=gdb_arches,
         consulted=runner.consulted(),
