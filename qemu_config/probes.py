@@ -384,14 +384,18 @@ class GdbProbe(_KindDefaults):
             return ProbeOutcome(self, False, "missing", "no gdb found: " + ", ".join(self.candidates))
         log = ""
         try:
-            out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60,
-                                 stdin=subprocess.DEVNULL)
-            log += out.stdout + out.stderr
+            # One run answers both questions: "show version" starts as --version does ("GNU gdb ...").
+            arches_run = subprocess.run([path, "-nx", "-batch", "-ex", "show version", "-ex", "set architecture",
+                                         "-ex", "quit"], capture_output=True, text=True, timeout=60,
+                                        stdin=subprocess.DEVNULL)
+            log += arches_run.stdout + arches_run.stderr
+            out = arches_run
+            if not arches_run.stdout.startswith("GNU gdb"):     # not a GNU gdb that says it: ask as before
+                out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60,
+                                     stdin=subprocess.DEVNULL)
+                log += out.stdout + out.stderr
             first = out.stdout.splitlines()[0] if out.stdout else ""
             version = first.split()[-1] if first.split() else ""
-            arches_run = subprocess.run([path, "-nx", "-batch", "-ex", "set architecture", "-ex", "quit"],
-                                        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-            log += arches_run.stdout + arches_run.stderr
         except (OSError, subprocess.SubprocessError, IndexError) as exc:
             return ProbeOutcome(self, False, "failed", f"{path} does not run: {exc}", log=log)
         text = arches_run.stdout + arches_run.stderr

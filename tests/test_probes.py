@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,3 +155,32 @@ def test_no_compiler_run_that_an_earlier_answer_makes_unnecessary(tmp_path: Path
     second = runner(tmp_path, tc, jobs=4).run(asked)
     assert all(o.cached for o in second.values())
     assert log.read_text() == ""
+
+
+def counting_gdb(tmp_path: Path, real: str) -> tuple[Path, Path]:
+    log = tmp_path / "gdb.log"
+    script = tmp_path / "counting-gdb"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    return script, log
+
+
+@pytest.mark.skipif(shutil.which("gdb") is None, reason="gdb not installed (CI installs it)")
+def test_gdb_version_and_architectures_from_one_run(tmp_path: Path) -> None:
+    gdb, log = counting_gdb(tmp_path, str(shutil.which("gdb")))
+    outcome = runner(tmp_path).run([GdbProbe((str(gdb),))])[GdbProbe((str(gdb),))]
+    first = subprocess.run([str(shutil.which("gdb")), "--version"], capture_output=True, text=True).stdout
+    assert outcome.ok and outcome.version == first.splitlines()[0].split()[-1]
+    assert outcome.value[1] and "auto" not in outcome.value[1]          # type: ignore[index]
+    assert len(log.read_text().splitlines()) == 1
+
+
+def test_a_gdb_that_does_not_say_its_version_is_asked_with_version(tmp_path: Path) -> None:
+    old = tmp_path / "old-gdb"
+    old.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'GNU gdb (GDB) 8.3'; exit 0; fi\n"
+                   "echo 'Requires an argument. Valid arguments are i386, i386:x86-64, auto.' >&2\n")
+    old.chmod(0o755)
+    gdb, log = counting_gdb(tmp_path, str(old))
+    outcome = runner(tmp_path).run([GdbProbe((str(gdb),))])[GdbProbe((str(gdb),))]
+    assert (outcome.version, outcome.value) == ("8.3", (str(gdb), ("i386", "i386:x86-64")))
+    assert len(log.read_text().splitlines()) == 2
