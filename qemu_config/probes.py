@@ -523,8 +523,7 @@ class ProbeRunner:
         seen += Consulted(dirs=tuple(dirs), files=tuple(files))
         return seen.programs, seen.dirs, seen.files
 
-    def _cached_or_run(self, probe: Probe, required: bool) -> ProbeOutcome:
-        inputs = self._inputs(probe)
+    def _cached_or_run(self, probe: Probe, inputs: ProbeInputs, required: bool) -> ProbeOutcome:
         key = probe.key(inputs)
         hit = self.ctx.cache.get(key)
         if hit is not None:
@@ -542,9 +541,11 @@ class ProbeRunner:
         starts as soon as the probes it depends on are answered."""
         ordered: list[Probe] = []
 
-        def add(probe: Probe) -> None:
+        def add(probe: Probe, dependents: tuple[Probe, ...] = ()) -> None:
+            if probe in dependents:
+                raise RuntimeError("probes that depend on each other: " + ", ".join(p.describe() for p in dependents))
             for dependency in probe.depends_on():
-                add(dependency)
+                add(dependency, (*dependents, probe))
             ordered.append(probe)
 
         for probe in probes:
@@ -556,13 +557,12 @@ class ProbeRunner:
             running: dict[Future[ProbeOutcome], Probe] = {}
             while pending or running:
                 # No queue in the pool: a free worker takes the first probe, in the order asked
-                # (dependencies first), whose dependencies are answered.
+                # (dependencies first), whose dependencies are answered.  There is always one
+                # when nothing runs: what a probe depends on comes before it.
                 ready = [p for p in pending if all(d in self._outcomes for d in p.depends_on())]
                 for probe in ready[:self.jobs - len(running)]:
                     pending.remove(probe)
-                    running[pool.submit(self._cached_or_run, probe, probe in must)] = probe
-                if not running:
-                    raise RuntimeError("probes that depend on each other: " + ", ".join(p.describe() for p in pending))
+                    running[pool.submit(self._cached_or_run, probe, self._inputs(probe), probe in must)] = probe
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     self._outcomes[running.pop(future)] = future.result()

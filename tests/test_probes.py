@@ -184,3 +184,13 @@ def test_a_gdb_that_does_not_say_its_version_is_asked_with_version(tmp_path: Pat
     outcome = runner(tmp_path).run([GdbProbe((str(gdb),))])[GdbProbe((str(gdb),))]
     assert (outcome.version, outcome.value) == ("8.3", (str(gdb), ("i386", "i386:x86-64")))
     assert len(log.read_text().splitlines()) == 2
+
+
+def test_probes_that_depend_on_each_other_are_refused(tmp_path: Path) -> None:
+    @dataclass(frozen=True)
+    class Loop(Stamp):
+        def depends_on(self) -> tuple[object, ...]:
+            return (Loop(self.name),)
+
+    with pytest.raises(RuntimeError, match="depend on each other"):
+        runner(tmp_path).run([Loop("a")])
