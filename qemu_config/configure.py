@@ -38,7 +38,7 @@ from .sources import SourcePlan, plan_sources
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import TargetPlan, assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
-from .remedies import InstallContext, build_triplet
+from .remedies import InstallContext, build_triplet, missing_compiler
 from .toolchain import Toolchain, check_compiler_works, compiler_identity, predefined_macros, select_toolchain
 
 
@@ -188,8 +188,9 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
 
 def _cached_host(toolchain: Toolchain, cpu: str | None, cache: ProbeCache) -> HostMachine:
     """The host model; the compiler's predefined macros are cached per compiler identity."""
-    if shutil.which(toolchain.cc[0]) is None:
-        predefined_macros(toolchain.cc)    # raises the "does not exist or does not work" error
+    if shutil.which(toolchain.cc[0]) is None:     # the first word, even a ccache the checks skip
+        raise UserError(f'C compiler "{toolchain.cc[0]}" either does not exist or does not work',
+                        missing_compiler(toolchain.cc[0]))
     key = make_key("predefined-macros", compiler_identity(toolchain), toolchain.cflags)
     hit = cache.get(key)
     known = hit.get("macros") if hit else None
