@@ -375,19 +375,23 @@ _INCLUDE_DIRS: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, .
 
 
 def _ask_preprocessor(exelist: tuple[str, ...], cflags: tuple[str, ...]) -> _Preprocessor:
-    cmd = [*exelist, *cflags, "-v", "-dM", "-E", "-x", "c", "-"]
-    try:
-        proc = subprocess.run(cmd, input="", capture_output=True, text=True, errors="replace",
-                              env=_compiler_env(), timeout=_COMPILE_TIMEOUT)
-    except FileNotFoundError:
-        raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
-                        missing_compiler(exelist[0])) from None
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise UserError(f'C compiler "{exelist[0]}" could not be run: {getattr(exc, "strerror", None) or exc}',
-                        "name a working compiler with --cc / --cross-prefix") from None
+    def preprocess(*verbose: str) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run([*exelist, *cflags, *verbose, "-dM", "-E", "-x", "c", "-"], input="",
+                                  capture_output=True, text=True, errors="replace", env=_compiler_env(),
+                                  timeout=_COMPILE_TIMEOUT)
+        except FileNotFoundError:
+            raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
+                            missing_compiler(exelist[0])) from None
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise UserError(f'C compiler "{exelist[0]}" could not be run: {getattr(exc, "strerror", None) or exc}',
+                            "name a working compiler with --cc / --cross-prefix") from None
+
+    proc = preprocess("-v")
     if proc.returncode != 0:
+        failed = preprocess()           # again without -v, for the compiler's own complaint alone
         raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
-                        *(proc.stderr.strip().splitlines()[-3:]),
+                        *(failed.stderr.strip().splitlines()[-3:]),
                         "name a working compiler with --cc / --cross-prefix")
     return _Preprocessor(parse_macros(proc.stdout), _include_dirs(proc.stderr))
 

@@ -98,3 +98,11 @@ def test_real_mingw_cross_compiler() -> None:
     host = detect_host(["x86_64-w64-mingw32-gcc"])
     assert (host.os, host.cpu, host.is_posix, host.exe_suffix, host.dso_suffix) == (
         "windows", "x86_64", False, ".exe", ".dll")
+
+
+def test_failing_compiler_says_why_in_its_own_words() -> None:
+    with pytest.raises(UserError) as exc:
+        detect_host(["cc"], ["-include", "/nonexistent/qemu-config-test.h"])
+    details = exc.value.render()
+    assert "either does not exist or does not work" in details and "qemu-config-test.h" in details
+    assert "search list" not in details            # the -v output of the macros run is not shown
