@@ -2,11 +2,21 @@
 """Benchmark: qemu-config's configure against meson performing the same probes.
 
 Cold: a fresh build dir and empty caches.  qemu-config's probe + resolve + emit
-(``configure.decide`` and the output files, in-process, meson setup excluded)
-against ``meson setup`` of an equivalent project generated from the same
-declarations (rules.FEATURES, the warning flags, gdb), so both do the same probes.
-Warm: ``./configure`` re-run with the same arguments in an existing build dir,
-wall time from the shell (bootstrap, probes from cache, no meson setup).
+(``configure.decide`` and the output files, meson setup excluded), each run in
+a new Python process so that nothing a process remembers (compiler identity,
+macros, pkg-config facts) carries over, timed from after the imports, against
+``meson setup`` of an equivalent project generated from the same declarations
+(rules.FEATURES, the warning flags, gdb), so both do the same probes.  Warm:
+``./configure`` re-run with the same arguments in an existing build dir, wall
+time from the shell (bootstrap, probes from cache, no meson setup).
+
+Compiler processes: after the timed runs, one more cold run of each side with
+a counting compiler, a shell script that appends a line to a log for each time
+it is started and then execs the real ``cc``, given as ``--cc`` to qemu-config
+and as ``CC`` to meson.  It counts compiler *driver* runs (what each side asks
+for: ``--version``, ``-dM -E``, each compile and link test), not the cc1, as or
+ld processes a driver starts.  The wrapper costs a shell start per run, which is
+why the counting runs are not timed.
 
 Run from the checkout with the build's interpreter:
     build/pyvenv/bin/python3 bench/configure_bench.py [--runs N]
@@ -16,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -84,25 +95,59 @@ def equivalent_meson_build() -> str:
     return "\n".join(out) + "\n"
 
 
-def time_engine_cold(build: Path, cache_home: Path) -> float:
+def engine_cold(build: Path, cache_home: Path, argv: list[str]) -> float:
+    """One cold configure in this process: the seconds from the option table to the written files."""
     environ = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
     start = time.perf_counter()
     table = options.load_option_table(REPO)
-    request = options.parse_configure_args([], table)
+    request = options.parse_configure_args(argv, table)
     builtins = options.builtin_options()
     env = Environment(source_dir=REPO, build_dir=build, python=sys.executable,
                       meson=tuple(bootstrap.meson_command()), ninja=bootstrap.find_ninja() or "ninja",
                       environ=environ)
     config = decide(env, request, table, builtins, [])
-    write_outputs(build, build_outputs(config, []))
+    write_outputs(build, build_outputs(config, argv))
     return time.perf_counter() - start
 
 
-def time_meson_cold(src: Path, build: Path) -> float:
+def time_engine_cold(build: Path, cache_home: Path, *argv: str) -> float:
+    """A cold configure in a new process (this script with --one-cold-run); its own timing."""
+    build.mkdir()
+    out = subprocess.run([sys.executable, __file__, "--one-cold-run", str(build), str(cache_home), *argv],
+                         check=True, capture_output=True, text=True)
+    return float(out.stdout.split()[-1])
+
+
+def time_meson_cold(src: Path, build: Path, environ: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     subprocess.run([*bootstrap.meson_command(), "setup", str(build), str(src)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environ)
     return time.perf_counter() - start
+
+
+def counting_compiler(directory: Path) -> tuple[Path, Path]:
+    """A cc that logs a line for each time it is started (see the module docstring), and its log."""
+    real = shutil.which("cc")
+    if real is None:
+        raise SystemExit("no cc on PATH")
+    log = directory / "cc-runs.log"
+    script = directory / "counting-cc"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {shlex.quote(str(log))}\n'
+                      f'exec {shlex.quote(os.path.realpath(real))} "$@"\n')
+    script.chmod(0o755)
+    return script, log
+
+
+def compiler_runs(root: Path, src: Path) -> tuple[int, int]:
+    """How many times each side starts the compiler in one cold run: (qemu-config, meson)."""
+    counted = root / "counted"
+    counted.mkdir()
+    cc, log = counting_compiler(counted)
+    time_engine_cold(counted / "engine", counted / "cache", f"--cc={cc}")
+    engine = len(log.read_text().splitlines())
+    log.write_text("")
+    time_meson_cold(src, counted / "meson", dict(os.environ, CC=str(cc)))
+    return engine, len(log.read_text().splitlines())
 
 
 def time_warm(build: Path, cache_home: Path) -> float:
@@ -116,6 +161,10 @@ def time_warm(build: Path, cache_home: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    if sys.argv[1:2] == ["--one-cold-run"]:      # internal: one timed cold configure, in this new process
+        build, cache_home, *argv = sys.argv[2:]
+        print(f"{engine_cold(Path(build), Path(cache_home), argv):.6f}")
+        return 0
     args = parser.parse_args()
     options.builtin_options()   # fill the builtin-option cache once: it is per machine, not per build
     engine, meson, warm = [], [], []
@@ -126,19 +175,19 @@ def main() -> int:
         (src / "meson.build").write_text(equivalent_meson_build())
         for run in range(args.runs):
             cache = root / f"cache-{run}"
-            eb = root / f"engine-{run}"
-            eb.mkdir()
-            engine.append(time_engine_cold(eb, cache))
+            engine.append(time_engine_cold(root / f"engine-{run}", cache))
             meson.append(time_meson_cold(src, root / f"meson-{run}"))
             wb = root / f"warm-{run}"
             wb.mkdir()
             warm.append(time_warm(wb, root / f"wcache-{run}"))
             shutil.rmtree(root / f"meson-{run}")
+        engine_cc, meson_cc = compiler_runs(root, src)
     med = statistics.median
     print(f"runs: {args.runs}")
     print(f"cold  qemu-config probe+resolve+emit: median {med(engine):.3f} s (min {min(engine):.3f})")
     print(f"cold  meson setup, same probes:       median {med(meson):.3f} s (min {min(meson):.3f})")
     print(f"cold  ratio meson / qemu-config:      {med(meson) / med(engine):.2f}x")
+    print(f"cold  compiler processes started:     qemu-config {engine_cc}, meson {meson_cc}")
     print(f"warm  ./configure re-run:             median {med(warm):.3f} s (min {min(warm):.3f})")
     return 0
 

@@ -29,7 +29,7 @@ from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
 from .probes import GdbProbe, Probe, ProbeContext, ProbeOutcome, ProbeRunner
 from .cache import make_key
-from .host import HostMachine, compiler_macros, host_from_macros
+from .host import HostMachine, host_from_macros
 from .installdirs import resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import solve_devices
@@ -37,8 +37,8 @@ from .sources import plan_sources
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
-from .remedies import InstallContext, build_triplet
-from .toolchain import Toolchain, check_compiler_works, compiler_identity, select_toolchain
+from .remedies import InstallContext, build_triplet, missing_compiler
+from .toolchain import Toolchain, check_compiler_works, compiler_identity, predefined_macros, select_toolchain
 
 
 def _read_version(source_dir: Path) -> str:
@@ -102,10 +102,12 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
     runner = ProbeRunner(ProbeContext(toolchain=toolchain, host=host, environ=env.environ, cache=cache,
                                       static=fctx.static))
-    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]
-    outcomes = runner.run(asked, required)
+    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]   # the report's order
+    # The longest chains of processes (compiles of the flags, two gdb runs) start first.
+    outcomes = runner.run([WARNING_FLAGS_PROBE, gdb_probe, *wanted], required)
     features, feature_warnings = decide_features(fctx, outcomes)
-    for outcome in outcomes.values():
+    reported = [p for p in dict.fromkeys(u for a in asked for u in (*a.depends_on(), a)) if p in outcomes]
+    for outcome in (outcomes[p] for p in reported):
         log.append(f"# {outcome.probe.describe()}: {'YES' if outcome.ok else 'NO'} {outcome.detail}"
                    f"{' (cached)' if outcome.cached else ''}\n{outcome.log}")
     decided = {d.name: d for d in features}
@@ -132,8 +134,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         env=env, request=request, values=values, project_options=frozenset(o.name for o in table.options),
         host=host, toolchain=toolchain, static=fctx.static, default_devices=default_devices, dirs=dirs,
         features=booleans + features,
-        probes=tuple(outcomes[p] for p in dict.fromkeys(u for a in asked for u in (*getattr(a, "uses", ()), a))
-                     if p in outcomes),
+        probes=tuple(outcomes[p] for p in reported),
         warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]
         gdb=gdb, plan=plan, targets=records, host_kconfig=kconfig_symbols, sources=sources,
         python_extension=not toolchain.cross, version=_read_version(env.source_dir),
@@ -144,13 +145,15 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
 
 def _cached_host(toolchain: Toolchain, cpu: str | None, cache: ProbeCache) -> HostMachine:
     """The host model; the compiler's predefined macros are cached per compiler identity."""
-    if shutil.which(toolchain.cc[0]) is None:
-        compiler_macros(toolchain.cc)    # raises the "does not exist or does not work" error
+    if shutil.which(toolchain.cc[0]) is None:     # the first word, even a ccache the checks skip
+        raise UserError(f'C compiler "{toolchain.cc[0]}" either does not exist or does not work',
+                        missing_compiler(toolchain.cc[0]))
     key = make_key("predefined-macros", compiler_identity(toolchain), toolchain.cflags)
     hit = cache.get(key)
-    macros = hit.get("macros") if hit else None
-    if not isinstance(macros, dict):
-        macros = compiler_macros(toolchain.cc, toolchain.cflags)
+    known = hit.get("macros") if hit else None
+    # The cached answer also serves the compiler checks, which would otherwise ask again.
+    macros = predefined_macros(toolchain.cc, toolchain.cflags, known=known if isinstance(known, dict) else None)
+    if not isinstance(known, dict):
         cache.put(key, {"macros": macros})
     return host_from_macros(macros, cpu_override=cpu, compiler=" ".join(toolchain.cc))
 

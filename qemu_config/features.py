@@ -218,7 +218,7 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
     required = state in feature.required_values
     explicit = given(feature, ctx)
     own = tuple(outcomes[p] for p in feature_probes(feature, ctx) if p in outcomes)
-    with_uses = tuple(outcomes[u] for p in feature_probes(feature, ctx) for u in getattr(p, "uses", ())
+    with_uses = tuple(outcomes[u] for p in feature_probes(feature, ctx) for u in p.depends_on()
                       if u in outcomes) + own
 
     def off(reason: str, cause: str, next_steps: Sequence[str] = ()) -> FeatureDecision:

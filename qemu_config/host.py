@@ -1,20 +1,20 @@
 """The host machine model: what machine the build is *for*.
 
 Owns host OS, CPU, endianness and pointer size, all read from the target C
-compiler's predefined macros (``cc -dM -E``), never from the Python running the
-engine, so cross builds model the machine they build for.  Also owns the
+compiler's predefined macros (``cc -dM -E``, asked through
+:func:`qemu_config.toolchain.predefined_macros`), never from the Python running
+the engine, so cross builds model the machine they build for.  Also owns the
 canonical CPU table (meson cpu_family, QEMU host_arch, linux_arch, CPU_CFLAGS).
-Does not run probes beyond the one preprocessor call, and does not print.
+Runs nothing itself, and does not print.
 """
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from .errors import UserError
-from .remedies import missing_compiler
+from .toolchain import predefined_macros
 
 # First match wins, in this order (QEMU's configure).
 _OS_BY_MACRO: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -95,20 +95,6 @@ class HostMachine:
     @property
     def dso_suffix(self) -> str:
         return {"windows": ".dll", "darwin": ".dylib"}.get(self.os, ".so")
-
-
-def parse_macros(text: str) -> dict[str, str]:
-    """Parse ``cc -dM -E`` output into {name: value}."""
-    macros: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("#define "):
-            continue
-        rest = line[len("#define "):]
-        name, _, value = rest.partition(" ")
-        if "(" in name:  # function-like macro
-            name = name.split("(", 1)[0]
-        macros[name] = value.strip()
-    return macros
 
 
 def host_os_from_macros(macros: Mapping[str, str]) -> str | None:
@@ -200,23 +186,5 @@ def host_from_macros(macros: Mapping[str, str], *, cpu_override: str | None = No
     )
 
 
-def compiler_macros(cc: Sequence[str], cflags: Sequence[str] = ()) -> dict[str, str]:
-    """Run the compiler's preprocessor on an empty file and return its predefined macros."""
-    cmd = [*cc, *cflags, "-dM", "-E", "-x", "c", "-"]
-    try:
-        proc = subprocess.run(cmd, input="", capture_output=True, text=True, timeout=120)
-    except FileNotFoundError:
-        raise UserError(f'C compiler "{cc[0]}" either does not exist or does not work',
-                        missing_compiler(cc[0])) from None
-    except OSError as exc:
-        raise UserError(f'C compiler "{cc[0]}" could not be run: {exc.strerror}',
-                        "name a working compiler with --cc / --cross-prefix") from None
-    if proc.returncode != 0:
-        raise UserError(f'C compiler "{cc[0]}" either does not exist or does not work',
-                        *(proc.stderr.strip().splitlines()[-3:]),
-                        "name a working compiler with --cc / --cross-prefix")
-    return parse_macros(proc.stdout)
-
-
 def detect_host(cc: Sequence[str], cflags: Sequence[str] = (), cpu_override: str | None = None) -> HostMachine:
-    return host_from_macros(compiler_macros(cc, cflags), cpu_override=cpu_override, compiler=" ".join(cc))
+    return host_from_macros(predefined_macros(cc, cflags), cpu_override=cpu_override, compiler=" ".join(cc))

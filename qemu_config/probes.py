@@ -1,11 +1,16 @@
 """The probe engine: what the machine has.
 
 Owns the probe *kinds* the project's declarations use (a pkg-config package, a
-link test, a function, a library, a program, compiler flags), how each is run
-(through :mod:`qemu_config.pkgconfig` and the checks of
-:mod:`qemu_config.toolchain`), in parallel, and cached in
-:mod:`qemu_config.cache`.  Knows no feature: :mod:`qemu_config.rules` says
-what to probe, :mod:`qemu_config.features` decides from the outcomes.
+link test, a function, a header, a library, a program, compiler flags, gdb).
+Each kind owns what it depends on (``depends_on``), what its answer depends
+on (``key``, for the cache), how it is answered (``run``, through
+:mod:`qemu_config.pkgconfig` and the checks of :mod:`qemu_config.toolchain`)
+and which programs it looked at (``consulted``, for the no-op re-run), all
+given a :class:`ProbeInputs`.  :class:`ProbeRunner` knows no kind by name: it
+runs every probe once, as one pool in which a probe starts as soon as the
+probes it depends on are answered, and caches the outcomes in
+:mod:`qemu_config.cache`.  Knows no feature: :mod:`qemu_config.rules` says what
+to probe, :mod:`qemu_config.features` decides from the outcomes.
 """
 
 from __future__ import annotations
@@ -14,21 +19,117 @@ import os
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Callable, Iterable, Mapping, Protocol, Sequence, Union
 
 from . import pkgconfig, toolchain as tc_mod
 from .cache import ProbeCache, make_key
 from .host import HostMachine
+from .pkgconfig import PkgConfigTool
 from .toolchain import Toolchain
+
+# --- what a probe is given ------------------------------------------------------
+
+SystemDirs = tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Consulted:
+    """Programs, directories and files an answer depends on, for the no-op re-run check."""
+
+    programs: tuple[str, ...] = ()
+    dirs: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+    def __add__(self, other: "Consulted") -> "Consulted":
+        return Consulted(self.programs + other.programs, self.dirs + other.dirs, self.files + other.files)
+
+
+@dataclass(frozen=True)
+class ProbeInputs:
+    """Everything a probe kind's ``key()`` and ``run()`` may consult besides the probe itself."""
+
+    toolchain: Toolchain
+    host: HostMachine
+    environ: Mapping[str, str]
+    static: bool
+    pkg_tool: PkgConfigTool | None
+    dependencies: Mapping["Probe", "ProbeOutcome"]     # the outcomes of the probe's depends_on()
+    system_dirs: Callable[[], SystemDirs]              # the compiler's search directories with their mtimes
+    workdir: Path | None = None                        # a private scratch directory (for run() only)
+
+    def compiler_identity(self) -> tuple[str, ...]:
+        return tc_mod.compiler_identity(self.toolchain)
+
+    @property
+    def scratch(self) -> Path:
+        if self.workdir is None:
+            raise RuntimeError("a probe ran without a scratch directory")
+        return self.workdir
+
+    def which(self, name: str) -> str | None:
+        return shutil.which(name, path=self.environ.get("PATH"))
+
+
+class ProbeKind(Protocol):
+    """What every probe kind implements; the runner needs nothing else."""
+
+    def describe(self) -> str:
+        """The text shown in probe lines, reasons and the report."""
+        ...
+
+    def depends_on(self) -> tuple["Probe", ...]:
+        """Probes whose outcomes ``key()`` and ``run()`` read (``inputs.dependencies``)."""
+        ...
+
+    def key(self, inputs: ProbeInputs) -> str:
+        """The cache key: a digest of everything that can change the answer."""
+        ...
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        """Find the answer (in ``inputs.workdir``); never raises for a negative answer."""
+        ...
+
+    def consulted(self, inputs: ProbeInputs) -> Consulted:
+        """What the answer depends on beyond the toolchain and pkg-config (the runner lists those)."""
+        ...
+
+
+class _KindDefaults:
+    """What a kind has unless it says otherwise: no probe it depends on, nothing consulted of its own."""
+
+    def depends_on(self) -> tuple["Probe", ...]:
+        return ()
+
+    def consulted(self, inputs: ProbeInputs) -> Consulted:
+        return Consulted()
+
+
+# In a static build (--static) every link test links with these, so that a dependency whose
+# libraries exist only as shared objects is found missing by configure, not by the final link.
+STATIC_LINK_ARGS: tuple[str, ...] = ("-static",)
+_EMPTY_MAIN = "int main(void) { return 0; }\n"
+
+_PKG_ENV = ("PKG_CONFIG", "PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR")
+
+
+def _compiler_question_key(probe: object, inputs: ProbeInputs) -> str:
+    """The key of a question only the compiler and its search directories answer."""
+    return make_key(type(probe).__name__, probe, inputs.compiler_identity(), inputs.static, inputs.system_dirs())
+
+
+def _found(probe: "Probe", ok: bool, what: str, log: str) -> "ProbeOutcome":
+    return ProbeOutcome(probe, ok, "found" if ok else "missing", f"{what} {'found' if ok else 'not found'}", log=log)
+
 
 # --- what can be probed ------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PkgConfigProbe:
+class PkgConfigProbe(_KindDefaults):
     """A pkg-config package, optionally with version constraints (meson syntax: '>=1.1.0')."""
 
     package: str
@@ -37,9 +138,31 @@ class PkgConfigProbe:
     def describe(self) -> str:
         return " ".join(("pkg-config", self.package, *self.constraints))
 
+    def key(self, inputs: ProbeInputs) -> str:
+        # static: the answer also depends on the archives the compiler finds (the static link test)
+        linker = (inputs.compiler_identity(), inputs.system_dirs()) if inputs.static else ()
+        return make_key("pkg", self.package, self.constraints, inputs.static, linker,
+                        pkgconfig.cache_identity(inputs.pkg_tool, self.package, inputs.environ))
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        tc = inputs.toolchain
+        found = pkgconfig.lookup(inputs.pkg_tool, self.package, self.constraints, environ=inputs.environ,
+                                 static=inputs.static, cross_prefix=tc.cross_prefix)
+        if found.status == "found" and inputs.static:
+            # --static: the package is usable only if its libraries link statically (archives exist)
+            test = tc_mod.Links(_EMPTY_MAIN, found.cflags, (*found.libs, *STATIC_LINK_ARGS),
+                                title=f"{self.package} linked statically").run(tc, inputs.scratch)
+            if not test.ok:
+                return ProbeOutcome(self, False, "no-static",
+                                    f"{self.package} {found.version}, but its libraries do not link statically"
+                                    f" ({' '.join(found.libs)} with -static)", found.version, found.pc_file,
+                                    found.cflags, found.libs, log=found.log + test.log)
+        return ProbeOutcome(self, found.status == "found", found.status, found.detail, found.version,
+                            found.pc_file, found.cflags, found.libs, log=found.log)
+
 
 @dataclass(frozen=True)
-class LinkProbe:
+class LinkProbe(_KindDefaults):
     """Compile and link a test program, with the cflags and libs of the pkg-config packages it uses."""
 
     title: str
@@ -59,9 +182,50 @@ class LinkProbe:
         against = f" against {', '.join(p.package for p in self.uses)}" if self.uses else ""
         return self.label() + against
 
+    def depends_on(self) -> tuple["Probe", ...]:
+        return self.uses
+
+    def key(self, inputs: ProbeInputs) -> str:
+        used = [inputs.dependencies[p].as_cache() for p in self.uses if p in inputs.dependencies]
+        env = {k: inputs.environ.get(k) for k in _PKG_ENV}
+        return make_key("link", self.source, self.compile_args, self.link_args, self.language, used,
+                        inputs.compiler_identity(), env, inputs.static, inputs.system_dirs())
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        if self.language == "objc":
+            return self._objc_link(inputs)
+        args: list[str] = []
+        libs: list[str] = list(self.link_args)
+        for used in self.uses:
+            dep = inputs.dependencies[used]
+            if not dep.ok:
+                return ProbeOutcome(self, False, "skipped", f"{used.package} not available: {dep.detail}")
+            args += dep.cflags
+            libs += dep.libs
+        if inputs.static and not any(arg.startswith("-static") for arg in libs):
+            libs += STATIC_LINK_ARGS
+        res = tc_mod.Links(self.source, (*self.compile_args, *args), tuple(libs)).run(inputs.toolchain, inputs.scratch)
+        return ProbeOutcome(self, res.ok, "found" if res.ok else "failed",
+                            "links" if res.ok else "does not link", log=res.log)
+
+    def _objc_link(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        tc, workdir = inputs.toolchain, inputs.scratch
+        src = workdir / "probe.m"
+        src.write_text(self.source, encoding="utf-8")
+        cmd = [*tc.objc, *tc.objcflags, "-x", "objective-c", "-o", str(workdir / "probe"), str(src), *tc.ldflags]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+            ok, out = proc.returncode == 0, proc.stdout + proc.stderr
+        except OSError as exc:
+            ok, out = False, f"{exc}\n"
+        log = f"$ {' '.join(cmd)}\n{out}--- probe.m\n{self.source}"
+        detail = f"{' '.join(tc.objc)} works" if ok else f"{' '.join(tc.objc)} cannot build Objective-C"
+        return ProbeOutcome(self, ok, "found" if ok else "failed", detail,
+                            value=" ".join(tc.objc) if ok else None, log=log)
+
 
 @dataclass(frozen=True)
-class FunctionProbe:
+class FunctionProbe(_KindDefaults):
     """meson's cc.has_function(name, prefix: prefix)."""
 
     name: str
@@ -70,9 +234,16 @@ class FunctionProbe:
     def describe(self) -> str:
         return f"has_function {self.name}"
 
+    def key(self, inputs: ProbeInputs) -> str:
+        return _compiler_question_key(self, inputs)
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        res = tc_mod.HasFunction(self.name, self.prefix).run(inputs.toolchain, inputs.scratch)
+        return _found(self, res.ok, self.name, res.log)
+
 
 @dataclass(frozen=True)
-class HeaderProbe:
+class HeaderProbe(_KindDefaults):
     """meson's cc.has_header(header)."""
 
     header: str
@@ -80,9 +251,16 @@ class HeaderProbe:
     def describe(self) -> str:
         return f"has_header {self.header}"
 
+    def key(self, inputs: ProbeInputs) -> str:
+        return _compiler_question_key(self, inputs)
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        res = tc_mod.HasHeader(self.header).run(inputs.toolchain, inputs.scratch)
+        return _found(self, res.ok, self.header, res.log)
+
 
 @dataclass(frozen=True)
-class LibraryProbe:
+class LibraryProbe(_KindDefaults):
     """meson's cc.find_library(name), optionally followed by a link test using it."""
 
     library: str
@@ -93,9 +271,30 @@ class LibraryProbe:
         extra = f' + link test "{self.title}"' if self.header_test else ""
         return f"find_library {self.library}{extra}"
 
+    def key(self, inputs: ProbeInputs) -> str:
+        return _compiler_question_key(self, inputs)
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        tc, workdir = inputs.toolchain, inputs.scratch
+        static_args = STATIC_LINK_ARGS if inputs.static else ()
+        res = tc_mod.FindLibrary(self.library, static_args).run(tc, workdir)
+        if not res.ok:
+            missing = f"library {self.library} not found" + (" as a static archive" if static_args else "")
+            return ProbeOutcome(self, False, "missing", missing, log=res.log)
+        link_args = tuple(res.value or (f"-l{self.library}",))  # type: ignore[arg-type]
+        if not self.header_test:
+            return ProbeOutcome(self, True, "found", f"library {self.library} found", libs=link_args, log=res.log)
+        test = tc_mod.Links(self.header_test, (), (*link_args, *static_args)).run(tc, workdir)
+        if not test.ok:
+            return ProbeOutcome(self, False, "too-old",
+                                f'library {self.library} found, but link test "{self.title}" failed',
+                                libs=link_args, log=res.log + test.log)
+        return ProbeOutcome(self, True, "found", f"library {self.library} found", libs=link_args,
+                            log=res.log + test.log)
+
 
 @dataclass(frozen=True)
-class ProgramProbe:
+class ProgramProbe(_KindDefaults):
     """A program on PATH; ``prefixed`` ones take the cross prefix (dlltool)."""
 
     names: tuple[str, ...]
@@ -105,9 +304,40 @@ class ProgramProbe:
     def describe(self) -> str:
         return "find_program " + " | ".join(self.names)
 
+    def program_names(self, inputs: ProbeInputs) -> tuple[str, ...]:
+        prefix = (inputs.toolchain.cross_prefix or "") if self.prefixed else ""
+        return tuple(prefix + n for n in self.names)
+
+    def consulted(self, inputs: ProbeInputs) -> Consulted:
+        return Consulted(programs=self.program_names(inputs))
+
+    def key(self, inputs: ProbeInputs) -> str:
+        return make_key("program", self.program_names(inputs), self.version_args, inputs.environ.get("PATH"))
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        for name in self.program_names(inputs):
+            path = inputs.which(name)
+            if path is None:
+                continue
+            version = None
+            log = f"found {path}\n"
+            if self.version_args:
+                try:
+                    out = subprocess.run([path, *self.version_args], capture_output=True, text=True,
+                                         timeout=60, stdin=subprocess.DEVNULL)
+                    first = (out.stdout or out.stderr).splitlines()[:1]
+                    version = first[0].split()[-1] if first and first[0].split() else None
+                    log += out.stdout + out.stderr
+                except (OSError, subprocess.SubprocessError) as exc:
+                    log += f"{exc}\n"
+            return ProbeOutcome(self, True, "found", f"found {path}" + (f" {version}" if version else ""),
+                                version=version, value=path, log=log)
+        return ProbeOutcome(self, False, "missing",
+                            "not found on PATH: " + ", ".join(self.program_names(inputs)))
+
 
 @dataclass(frozen=True)
-class FlagsProbe:
+class FlagsProbe(_KindDefaults):
     """meson's cc.get_supported_arguments(flags)."""
 
     flags: tuple[str, ...]
@@ -115,15 +345,65 @@ class FlagsProbe:
     def describe(self) -> str:
         return f"supported compiler flags ({len(self.flags)} tested)"
 
+    def key(self, inputs: ProbeInputs) -> str:
+        return make_key("flags", self.flags, inputs.compiler_identity())
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        # Meson's answer (each flag on its own) from as few compiles as that answer allows.
+        res = tc_mod.SupportedArguments(self.flags, batched=True).run(inputs.toolchain, inputs.scratch)
+        supported: tuple[str, ...] = res.value  # type: ignore[assignment]
+        return ProbeOutcome(self, True, "found", f"{len(supported)} of {len(self.flags)} flags supported",
+                            value=supported, log=res.log)
+
 
 @dataclass(frozen=True)
-class GdbProbe:
+class GdbProbe(_KindDefaults):
     """A gdb for the TCG tests: its path, version, and the architectures it can debug."""
 
     candidates: tuple[str, ...]      # --gdb=PATH, or the names searched on PATH
 
     def describe(self) -> str:
         return "gdb " + " | ".join(self.candidates)
+
+    def consulted(self, inputs: ProbeInputs) -> Consulted:
+        return Consulted(programs=self.candidates)
+
+    def key(self, inputs: ProbeInputs) -> str:
+        stats = []
+        for path in (inputs.which(c) for c in self.candidates):
+            try:
+                st = os.stat(path) if path else None
+                stats.append((path, st.st_mtime_ns, st.st_size) if st else None)
+            except OSError:
+                stats.append(None)
+        return make_key("gdb", self.candidates, stats)
+
+    def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        path = next((p for p in map(inputs.which, self.candidates) if p), None)
+        if path is None:
+            return ProbeOutcome(self, False, "missing", "no gdb found: " + ", ".join(self.candidates))
+        log = ""
+        try:
+            # One run answers both questions: "show version" starts as --version does ("GNU gdb ...").
+            arches_run = subprocess.run([path, "-nx", "-batch", "-ex", "show version", "-ex", "set architecture",
+                                         "-ex", "quit"], capture_output=True, text=True, timeout=60,
+                                        stdin=subprocess.DEVNULL)
+            log += arches_run.stdout + arches_run.stderr
+            out = arches_run
+            if not arches_run.stdout.startswith("GNU gdb"):     # not a GNU gdb that says it: ask as before
+                out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60,
+                                     stdin=subprocess.DEVNULL)
+                log += out.stdout + out.stderr
+            first = out.stdout.splitlines()[0] if out.stdout else ""
+            version = first.split()[-1] if first.split() else ""
+        except (OSError, subprocess.SubprocessError, IndexError) as exc:
+            return ProbeOutcome(self, False, "failed", f"{path} does not run: {exc}", log=log)
+        text = arches_run.stdout + arches_run.stderr
+        arches: tuple[str, ...] = ()
+        if "Valid arguments are" in text:
+            listed = text.split("Valid arguments are", 1)[1].strip().rstrip(".")
+            arches = tuple(a.strip() for a in listed.split(",") if a.strip() and a.strip() != "auto")
+        return ProbeOutcome(self, True, "found", f"{path} {version}", version=version, value=(path, arches), log=log)
 
 
 Probe = Union[PkgConfigProbe, LinkProbe, FunctionProbe, HeaderProbe, LibraryProbe, ProgramProbe, FlagsProbe,
@@ -171,88 +451,64 @@ class ProbeContext:
 
 # --- running ----------------------------------------------------------------
 
-# In a static build (--static) every link test links with these, so that a dependency whose
-# libraries exist only as shared objects is found missing by configure, not by the final link.
-STATIC_LINK_ARGS: tuple[str, ...] = ("-static",)
-_EMPTY_MAIN = "int main(void) { return 0; }\n"
 
-_PKG_ENV = ("PKG_CONFIG", "PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR")
+class _SystemDirs:
+    """The compiler's default include and library directories with their mtimes, found once per runner.
+
+    Installing or removing a header or library (a -dev package) changes the mtime
+    of the directory it lands in, so a cached link test is not trusted after it.
+    The directory list itself is cached per compiler.
+    """
+
+    def __init__(self, toolchain: Toolchain, cache: ProbeCache) -> None:
+        self._toolchain = toolchain
+        self._cache = cache
+        self._lock = threading.Lock()
+        self._stamps: SystemDirs | None = None
+
+    def __call__(self) -> SystemDirs:
+        with self._lock:
+            if self._stamps is None:
+                key = make_key("system-dirs", tc_mod.compiler_identity(self._toolchain))
+                hit = self._cache.get(key)
+                dirs = hit.get("dirs") if hit else None
+                if not isinstance(dirs, list):
+                    dirs = tc_mod.search_dirs(self._toolchain)
+                    self._cache.put(key, {"dirs": dirs})
+                stamps = []
+                for d in dirs:
+                    try:
+                        stamps.append((str(d), os.stat(d).st_mtime_ns))
+                    except OSError:
+                        stamps.append((str(d), -1))
+                self._stamps = tuple(stamps)
+            return self._stamps
 
 
 class ProbeRunner:
-    """Runs probes for one configure: pkg-config lookups first, then compiler checks, each wave in parallel."""
+    """Runs the probes of one configure, each once, in one pool ordered by what depends on what."""
 
     def __init__(self, ctx: ProbeContext, jobs: int | None = None) -> None:
         self.ctx = ctx
         self.jobs = jobs or max(2, min(8, (os.cpu_count() or 2) * 2))
         self.pkg_tool = pkgconfig.find_pkg_config(ctx.toolchain.cross_prefix, ctx.environ)
         self._outcomes: dict[Probe, ProbeOutcome] = {}
-        self._system_dirs: tuple[tuple[str, int], ...] | None = None
+        self.system_dirs = _SystemDirs(ctx.toolchain, ctx.cache)
 
-    # -- keys
-    def _key(self, probe: Probe) -> str:
-        env = {k: self.ctx.environ.get(k) for k in _PKG_ENV}
-        if isinstance(probe, PkgConfigProbe):
-            # static: the answer also depends on the archives the compiler finds (the static link test)
-            linker = (tc_mod.compiler_identity(self.ctx.toolchain), self.system_dirs()) if self.ctx.static else ()
-            return make_key("pkg", probe.package, probe.constraints, self.ctx.static, linker,
-                            pkgconfig.cache_identity(self.pkg_tool, probe.package, self.ctx.environ))
-        ident = tc_mod.compiler_identity(self.ctx.toolchain)
-        if isinstance(probe, LinkProbe):
-            used = [self._outcomes[p].as_cache() for p in probe.uses if p in self._outcomes]
-            return make_key("link", probe.source, probe.compile_args, probe.link_args, probe.language, used, ident,
-                            env, self.ctx.static, self.system_dirs())
-        if isinstance(probe, GdbProbe):
-            found = [shutil.which(c, path=self.ctx.environ.get("PATH")) for c in probe.candidates]
-            stats = []
-            for path in found:
-                try:
-                    st = os.stat(path) if path else None
-                    stats.append((path, st.st_mtime_ns, st.st_size) if st else None)
-                except OSError:
-                    stats.append(None)
-            return make_key("gdb", probe.candidates, stats)
-        if isinstance(probe, ProgramProbe):
-            return make_key("program", self._program_names(probe), probe.version_args, self.ctx.environ.get("PATH"))
-        if isinstance(probe, FlagsProbe):
-            return make_key("flags", probe.flags, ident)
-        return make_key(type(probe).__name__, probe, ident, self.ctx.static, self.system_dirs())
-
-    def system_dirs(self) -> tuple[tuple[str, int], ...]:
-        """The compiler's default include and library directories with their mtimes.
-
-        Installing or removing a header or library (a -dev package) changes the mtime
-        of the directory it lands in, so a cached link test is not trusted after it.
-        The directory list itself is cached per compiler.
-        """
-        if self._system_dirs is None:
-            ident = tc_mod.compiler_identity(self.ctx.toolchain)
-            key = make_key("system-dirs", ident)
-            hit = self.ctx.cache.get(key)
-            dirs = hit.get("dirs") if hit else None
-            if not isinstance(dirs, list):
-                dirs = _compiler_search_dirs(self.ctx.toolchain)
-                self.ctx.cache.put(key, {"dirs": dirs})
-            stamps = []
-            for d in dirs:
-                try:
-                    stamps.append((str(d), os.stat(d).st_mtime_ns))
-                except OSError:
-                    stamps.append((str(d), -1))
-            self._system_dirs = tuple(stamps)
-        return self._system_dirs
+    def _inputs(self, probe: Probe) -> ProbeInputs:
+        return ProbeInputs(toolchain=self.ctx.toolchain, host=self.ctx.host, environ=self.ctx.environ,
+                           static=self.ctx.static, pkg_tool=self.pkg_tool,
+                           dependencies={p: self._outcomes[p] for p in probe.depends_on() if p in self._outcomes},
+                           system_dirs=self.system_dirs)
 
     def consulted(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """(programs, directories, files) the probes depended on, for the no-op re-run check."""
         tc = self.ctx.toolchain
-        programs = [tc.cc[0], tc.objc[0], tc.host_cc[0]]
+        seen = Consulted(programs=(tc.cc[0], tc.objc[0], tc.host_cc[0]))
         if self.pkg_tool is not None:
-            programs.append(self.pkg_tool.path)
+            seen += Consulted(programs=(self.pkg_tool.path,))
         for probe in self._outcomes:
-            if isinstance(probe, GdbProbe):
-                programs += probe.candidates
-            elif isinstance(probe, ProgramProbe):
-                programs += self._program_names(probe)
+            seen += probe.consulted(self._inputs(probe))
         dirs = [d for d, _ in self.system_dirs()]
         for flag in (*tc.cflags, *tc.ldflags):
             if flag.startswith(("-I", "-L")) and len(flag) > 2:
@@ -264,207 +520,60 @@ class ProbeRunner:
                 files += sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".pc"))
             except OSError:
                 pass
-        return tuple(programs), tuple(dirs), tuple(files)
+        seen += Consulted(dirs=tuple(dirs), files=tuple(files))
+        return seen.programs, seen.dirs, seen.files
 
-    def _program_names(self, probe: ProgramProbe) -> tuple[str, ...]:
-        prefix = self.ctx.toolchain.cross_prefix or "" if probe.prefixed else ""
-        return tuple(prefix + n for n in probe.names)
-
-    # -- execution of one probe
-    def _run_one(self, probe: Probe) -> ProbeOutcome:
-        with tempfile.TemporaryDirectory(prefix="qemu-config-probe-") as tmp:
-            return self._execute(probe, Path(tmp))
-
-    def _execute(self, probe: Probe, workdir: Path) -> ProbeOutcome:
-        tc = self.ctx.toolchain
-        if isinstance(probe, PkgConfigProbe):
-            found = pkgconfig.lookup(self.pkg_tool, probe.package, probe.constraints,
-                                     environ=self.ctx.environ, static=self.ctx.static,
-                                     cross_prefix=tc.cross_prefix)
-            if found.status == "found" and self.ctx.static:
-                # --static: the package is usable only if its libraries link statically (archives exist)
-                test = tc_mod.Links(_EMPTY_MAIN, found.cflags, (*found.libs, *STATIC_LINK_ARGS),
-                                    title=f"{probe.package} linked statically").run(tc, workdir)
-                if not test.ok:
-                    return ProbeOutcome(probe, False, "no-static",
-                                        f"{probe.package} {found.version}, but its libraries do not link statically"
-                                        f" ({' '.join(found.libs)} with -static)", found.version, found.pc_file,
-                                        found.cflags, found.libs, log=found.log + test.log)
-            return ProbeOutcome(probe, found.status == "found", found.status, found.detail, found.version,
-                                found.pc_file, found.cflags, found.libs, log=found.log)
-        if isinstance(probe, LinkProbe) and probe.language == "objc":
-            return self._objc_link(probe, workdir)
-        if isinstance(probe, LinkProbe):
-            args: list[str] = []
-            libs: list[str] = list(probe.link_args)
-            for used in probe.uses:
-                dep = self._outcomes[used]
-                if not dep.ok:
-                    return ProbeOutcome(probe, False, "skipped", f"{used.package} not available: {dep.detail}")
-                args += dep.cflags
-                libs += dep.libs
-            if self.ctx.static and not any(arg.startswith("-static") for arg in libs):
-                libs += STATIC_LINK_ARGS
-            res = tc_mod.Links(probe.source, (*probe.compile_args, *args), tuple(libs)).run(tc, workdir)
-            return ProbeOutcome(probe, res.ok, "found" if res.ok else "failed",
-                                "links" if res.ok else "does not link", log=res.log)
-        if isinstance(probe, FunctionProbe):
-            res = tc_mod.HasFunction(probe.name, probe.prefix).run(tc, workdir)
-            return ProbeOutcome(probe, res.ok, "found" if res.ok else "missing",
-                                f"{probe.name} {'found' if res.ok else 'not found'}", log=res.log)
-        if isinstance(probe, HeaderProbe):
-            res = tc_mod.HasHeader(probe.header).run(tc, workdir)
-            return ProbeOutcome(probe, res.ok, "found" if res.ok else "missing",
-                                f"{probe.header} {'found' if res.ok else 'not found'}", log=res.log)
-        if isinstance(probe, LibraryProbe):
-            static_args = STATIC_LINK_ARGS if self.ctx.static else ()
-            res = tc_mod.FindLibrary(probe.library, static_args).run(tc, workdir)
-            if not res.ok:
-                missing = f"library {probe.library} not found" + (" as a static archive" if static_args else "")
-                return ProbeOutcome(probe, False, "missing", missing, log=res.log)
-            link_args = tuple(res.value or (f"-l{probe.library}",))  # type: ignore[arg-type]
-            if probe.header_test:
-                test = tc_mod.Links(probe.header_test, (), (*link_args, *static_args)).run(tc, workdir)
-                if not test.ok:
-                    return ProbeOutcome(probe, False, "too-old",
-                                        f'library {probe.library} found, but link test "{probe.title}" failed',
-                                        libs=link_args, log=res.log + test.log)
-                return ProbeOutcome(probe, True, "found", f"library {probe.library} found", libs=link_args,
-                                    log=res.log + test.log)
-            return ProbeOutcome(probe, True, "found", f"library {probe.library} found", libs=link_args, log=res.log)
-        if isinstance(probe, ProgramProbe):
-            for name in self._program_names(probe):
-                path = shutil.which(name, path=self.ctx.environ.get("PATH"))
-                if path is None:
-                    continue
-                version = None
-                log = f"found {path}\n"
-                if probe.version_args:
-                    try:
-                        out = subprocess.run([path, *probe.version_args], capture_output=True, text=True,
-                                             timeout=60, stdin=subprocess.DEVNULL)
-                        first = (out.stdout or out.stderr).splitlines()[:1]
-                        version = first[0].split()[-1] if first and first[0].split() else None
-                        log += out.stdout + out.stderr
-                    except (OSError, subprocess.SubprocessError) as exc:
-                        log += f"{exc}\n"
-                return ProbeOutcome(probe, True, "found", f"found {path}" + (f" {version}" if version else ""),
-                                    version=version, value=path, log=log)
-            return ProbeOutcome(probe, False, "missing", "not found on PATH: " + ", ".join(self._program_names(probe)))
-        if isinstance(probe, GdbProbe):
-            return _probe_gdb(probe, self.ctx.environ)
-        if isinstance(probe, FlagsProbe):
-            # meson tests each flag on its own; the tests are independent, so run them side by side.
-            def one(flag: str) -> tc_mod.CheckResult:
-                with tempfile.TemporaryDirectory(prefix="qemu-config-flag-") as tmp:
-                    return tc_mod.SupportedArguments((flag,)).run(tc, Path(tmp))
-
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                results = list(pool.map(one, probe.flags))
-            supported = tuple(f for f, r in zip(probe.flags, results) if r.value)
-            return ProbeOutcome(probe, True, "found", f"{len(supported)} of {len(probe.flags)} flags supported",
-                                value=supported, log="".join(r.log for r in results))
-        raise TypeError(f"unknown probe {probe!r}")
-
-    def _objc_link(self, probe: LinkProbe, workdir: Path) -> ProbeOutcome:
-        tc = self.ctx.toolchain
-        src = workdir / "probe.m"
-        src.write_text(probe.source, encoding="utf-8")
-        cmd = [*tc.objc, *tc.objcflags, "-x", "objective-c", "-o", str(workdir / "probe"), str(src), *tc.ldflags]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
-            ok, out = proc.returncode == 0, proc.stdout + proc.stderr
-        except OSError as exc:
-            ok, out = False, f"{exc}\n"
-        log = f"$ {' '.join(cmd)}\n{out}--- probe.m\n{probe.source}"
-        detail = f"{' '.join(tc.objc)} works" if ok else f"{' '.join(tc.objc)} cannot build Objective-C"
-        return ProbeOutcome(probe, ok, "found" if ok else "failed", detail,
-                            value=" ".join(tc.objc) if ok else None, log=log)
-
-    def _cached_or_run(self, probe: Probe, required: bool) -> ProbeOutcome:
-        key = self._key(probe)
+    def _cached_or_run(self, probe: Probe, inputs: ProbeInputs, required: bool) -> ProbeOutcome:
+        key = probe.key(inputs)
         hit = self.ctx.cache.get(key)
         if hit is not None:
             outcome = ProbeOutcome.from_cache(probe, hit)
             # A dependency the user asked for is never refused on the strength of the cache.
             if outcome.ok or not required:
                 return outcome
-        outcome = self._run_one(probe)
+        with tempfile.TemporaryDirectory(prefix="qemu-config-probe-") as tmp:
+            outcome = probe.run(replace(inputs, workdir=Path(tmp)))
         self.ctx.cache.put(key, outcome.as_cache())
         return outcome
 
     def run(self, probes: Iterable[Probe], required: Iterable[Probe] = ()) -> Mapping[Probe, ProbeOutcome]:
-        """Run every probe once (and what it depends on), in two parallel waves."""
-        wanted: list[Probe] = []
+        """Run every probe once, and what it depends on first: one pool, in which a probe
+        starts as soon as the probes it depends on are answered."""
+        ordered: list[Probe] = []
+
+        def add(probe: Probe, dependents: tuple[Probe, ...] = ()) -> None:
+            if probe in dependents:
+                raise RuntimeError("probes that depend on each other: " + ", ".join(p.describe() for p in dependents))
+            for dependency in probe.depends_on():
+                add(dependency, (*dependents, probe))
+            ordered.append(probe)
+
         for probe in probes:
-            if isinstance(probe, LinkProbe):
-                wanted.extend(probe.uses)
-            wanted.append(probe)
-        unique = list(dict.fromkeys(p for p in wanted if p not in self._outcomes))
+            add(probe)
+        asked = list(dict.fromkeys(ordered))
+        pending = [p for p in asked if p not in self._outcomes]
         must = set(required)
-        for wave in (
-            [p for p in unique if isinstance(p, PkgConfigProbe)],
-            [p for p in unique if not isinstance(p, PkgConfigProbe)],
-        ):
-            if not wave:
-                continue
-            with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-                results = list(pool.map(lambda p: self._cached_or_run(p, p in must), wave))
-            for probe, outcome in zip(wave, results):
-                self._outcomes[probe] = outcome
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            running: dict[Future[ProbeOutcome], Probe] = {}
+            while pending or running:
+                # No queue in the pool: a free worker takes the first probe, in the order asked
+                # (dependencies first), whose dependencies are answered.  There is always one
+                # when nothing runs: what a probe depends on comes before it.
+                ready = [p for p in pending if all(d in self._outcomes for d in p.depends_on())]
+                for probe in ready[:self.jobs - len(running)]:
+                    pending.remove(probe)
+                    running[pool.submit(self._cached_or_run, probe, self._inputs(probe), probe in must)] = probe
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self._outcomes[running.pop(future)] = future.result()
+        # Answered in the order they finished; kept in the order asked (earlier runs' first).
+        earlier = [p for p in self._outcomes if p not in asked]
+        self._outcomes = {p: self._outcomes[p] for p in (*earlier, *asked)}
         return dict(self._outcomes)
 
     @property
     def outcomes(self) -> Mapping[Probe, ProbeOutcome]:
         return dict(self._outcomes)
-
-
-def _compiler_search_dirs(tc: Toolchain) -> list[str]:
-    """Include directories (``cc -E -v``) and library directories (``-print-search-dirs``) of the compiler."""
-    dirs: list[str] = []
-    try:
-        out = subprocess.run([*tc.cc, *tc.cflags, "-E", "-v", "-x", "c", "-"], input="", capture_output=True,
-                             text=True, timeout=60)
-        inside = False
-        for line in out.stderr.splitlines():
-            if line.startswith("#include <...> search starts here"):
-                inside = True
-            elif line.startswith("End of search list"):
-                inside = False
-            elif inside and line.startswith(" "):
-                dirs.append(os.path.normpath(line.strip()))
-        out = subprocess.run([*tc.cc, *tc.cflags, "-print-search-dirs"], capture_output=True, text=True, timeout=60)
-        for line in out.stdout.splitlines():
-            if line.startswith("libraries:"):
-                listed = line.split("=", 1)[1] if "=" in line else ""
-                dirs += [os.path.normpath(d) for d in listed.split(os.pathsep) if d]
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
-
-
-def _probe_gdb(probe: GdbProbe, environ: Mapping[str, str]) -> ProbeOutcome:
-    path = next((p for p in (shutil.which(c, path=environ.get("PATH")) for c in probe.candidates) if p), None)
-    if path is None:
-        return ProbeOutcome(probe, False, "missing", "no gdb found: " + ", ".join(probe.candidates))
-    log = ""
-    try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60,
-                             stdin=subprocess.DEVNULL)
-        log += out.stdout + out.stderr
-        first = out.stdout.splitlines()[0] if out.stdout else ""
-        version = first.split()[-1] if first.split() else ""
-        arches_run = subprocess.run([path, "-nx", "-batch", "-ex", "set architecture", "-ex", "quit"],
-                                    capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-        log += arches_run.stdout + arches_run.stderr
-    except (OSError, subprocess.SubprocessError, IndexError) as exc:
-        return ProbeOutcome(probe, False, "failed", f"{path} does not run: {exc}", log=log)
-    text = arches_run.stdout + arches_run.stderr
-    arches: tuple[str, ...] = ()
-    if "Valid arguments are" in text:
-        listed = text.split("Valid arguments are", 1)[1].strip().rstrip(".")
-        arches = tuple(a.strip() for a in listed.split(",") if a.strip() and a.strip() != "auto")
-    return ProbeOutcome(probe, True, "found", f"{path} {version}", version=version, value=(path, arches), log=log)
 
 
 def probe_lines(outcomes: Sequence[ProbeOutcome]) -> list[str]:

@@ -1,12 +1,12 @@
 """The toolchain: which programs compile, link and inspect code for the host.
 
 Owns tool selection (``--cc``, ``--cross-prefix``, the environment variables
-QEMU's configure honours), the compiler sanity check, and the compiler
-*checks* a configure engine asks (compiles, links, runs, preprocesses,
-has_header, has_header_symbol, has_function, sizeof, find_library,
-find_program, get_supported_arguments), each with the semantics of the
-same method of a meson 1.12.1 C compiler object: the same test programs, the
-same extra arguments, the same answer.
+QEMU's configure honours), the compiler sanity check, the one run that asks
+the compiler for its predefined macros (and include directories), and the
+compiler *checks* the probes ask (links, has_header, has_function,
+find_library, get_supported_arguments), each with the semantics of the same
+method of a meson 1.12.1 C compiler object: the same test programs, the same
+extra arguments, the same answer.
 
 A check is a frozen dataclass implementing :class:`Check`: ``run(tc, workdir)``
 returns a :class:`CheckResult` whose ``log`` holds every command, its exit
@@ -28,10 +28,9 @@ clang, ``-Werror=implicit-function-declaration`` plus, when only compiling,
 -Werror=ignored-optimization-argument``.  Windows hosts add meson's default
 ``c_winlibs`` to link-mode checks that take user arguments.
 
-Not modelled: meson's cross-file ``has_function`` overrides and exe_wrapper
-(cross toolchains never run test programs), dependency objects, removal of
-``-isystem`` default directories, and find_library's OpenBSD ``.so.X.Y``
-globbing and macOS architecture check.
+Not modelled: meson's cross-file ``has_function`` overrides, dependency
+objects, removal of ``-isystem`` default directories, and find_library's
+OpenBSD ``.so.X.Y`` globbing and macOS architecture check.
 """
 
 from __future__ import annotations
@@ -199,7 +198,6 @@ _GNU_WINLIBS = ("-lkernel32", "-luser32", "-lgdi32", "-lwinspool", "-lshell32", 
 _INTERNAL_LIBS = frozenset({"m", "c", "pthread", "dl", "rt", "execinfo"})
 
 _COMPILE_TIMEOUT = 300
-_RUN_TIMEOUT = 120
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -278,6 +276,7 @@ class _CompilerFacts:
     id: str                       # "gcc", "clang" or "unknown"
     version: tuple[int, ...]
     system: str                   # "darwin", "windows", "cygwin" or "other"
+    pointer_size: int | None      # sizeof(void *), from __SIZEOF_POINTER__; None when not predefined
 
     @property
     def darwin(self) -> bool:
@@ -337,29 +336,103 @@ class _CompilerFacts:
 _FACTS: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], _CompilerFacts] = _OncePerKey()
 
 
-def _predefined_macros(exelist: tuple[str, ...], cflags: tuple[str, ...]) -> dict[str, str]:
-    """``cc -E -dM`` of an empty file (with CFLAGS, else without); empty when both fail."""
-    for extra in (cflags, ()):
+def parse_macros(text: str) -> dict[str, str]:
+    """``cc -dM -E`` output as {name: value}; a function-like macro is listed under its bare name."""
+    macros: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#define "):
+            continue
+        name, _, value = line[len("#define "):].partition(" ")
+        macros[name.split("(", 1)[0]] = value.strip()
+    return macros
+
+
+def _include_dirs(verbose: str) -> tuple[str, ...]:
+    """The ``#include <...>`` search list a compiler run with ``-v`` prints on stderr."""
+    dirs: list[str] = []
+    inside = False
+    for line in verbose.splitlines():
+        if line.startswith("#include <...> search starts here"):
+            inside = True
+        elif line.startswith("End of search list"):
+            inside = False
+        elif inside and line.startswith(" "):
+            dirs.append(os.path.normpath(line.strip()))
+    return tuple(dirs)
+
+
+@dataclass(frozen=True)
+class _Preprocessor:
+    """What one ``cc CFLAGS -v -dM -E`` of an empty C file told: the predefined macros and, when
+    it was really run (not taken from an earlier answer), the include search directories."""
+
+    macros: Mapping[str, str]
+    include_dirs: tuple[str, ...] | None
+
+
+_PREPROCESSOR: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], _Preprocessor] = _OncePerKey()
+_INCLUDE_DIRS: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = _OncePerKey()
+
+
+def _ask_preprocessor(exelist: tuple[str, ...], cflags: tuple[str, ...]) -> _Preprocessor:
+    def preprocess(*verbose: str) -> subprocess.CompletedProcess[str]:
         try:
-            proc = subprocess.run([*exelist, *extra, "-x", "c", "-E", "-dM", "-"], input="", capture_output=True,
-                                  text=True, errors="replace", env=_compiler_env(), timeout=_COMPILE_TIMEOUT)
+            return subprocess.run([*exelist, *cflags, *verbose, "-dM", "-E", "-x", "c", "-"], input="",
+                                  capture_output=True, text=True, errors="replace", env=_compiler_env(),
+                                  timeout=_COMPILE_TIMEOUT)
+        except FileNotFoundError:
+            raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
+                            missing_compiler(exelist[0])) from None
         except (OSError, subprocess.SubprocessError) as exc:
-            raise _not_runnable(exelist, exc) from None
-        if proc.returncode == 0:
-            macros: dict[str, str] = {}
-            for line in proc.stdout.splitlines():
-                parts = line.split(" ", 2)
-                if len(parts) >= 2 and parts[0] == "#define":
-                    macros[parts[1]] = parts[2] if len(parts) == 3 else ""
-            return macros
-    return {}
+            raise UserError(f'C compiler "{exelist[0]}" could not be run: {getattr(exc, "strerror", None) or exc}',
+                            "name a working compiler with --cc / --cross-prefix") from None
+
+    proc = preprocess("-v")
+    if proc.returncode != 0:
+        failed = preprocess()           # again without -v, for the compiler's own complaint alone
+        raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
+                        *(failed.stderr.strip().splitlines()[-3:]),
+                        "name a working compiler with --cc / --cross-prefix")
+    return _Preprocessor(parse_macros(proc.stdout), _include_dirs(proc.stderr))
+
+
+def _preprocessor_key(cc: Sequence[str], cflags: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    exelist = tuple(cc)
+    if len(exelist) > 1 and os.path.basename(exelist[0]) in _COMPILER_CACHES:
+        exelist = exelist[1:]
+    return exelist, tuple(cflags)
+
+
+def predefined_macros(cc: Sequence[str], cflags: Sequence[str] = (), *,
+                      known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The compiler's predefined macros: ``cc CFLAGS -dM -E`` of an empty C file, run once per process.
+
+    The one place that asks: the host model and the checks' compiler facts both read
+    it.  ``known`` is an earlier answer for the same compiler and flags (a cached
+    one), taken instead of running the compiler when this process has not asked yet.
+    A compiler that is missing or fails is a UserError.
+    """
+    key = _preprocessor_key(cc, cflags)
+    if known is not None:
+        return dict(_PREPROCESSOR.get(key, lambda: _Preprocessor(dict(known), None)).macros)
+    return dict(_PREPROCESSOR.get(key, lambda: _ask_preprocessor(*key)).macros)
+
+
+def include_dirs(cc: Sequence[str], cflags: Sequence[str] = ()) -> tuple[str, ...]:
+    """The compiler's ``#include <...>`` search directories, from the same run as its macros
+    (``-v`` prints them), or from a run of their own when the macros came from elsewhere."""
+    key = _preprocessor_key(cc, cflags)
+    listed = _PREPROCESSOR.get(key, lambda: _ask_preprocessor(*key)).include_dirs
+    if listed is not None:
+        return listed
+    return _INCLUDE_DIRS.get(key, lambda: _ask_preprocessor(*key).include_dirs or ())
 
 
 def _facts(tc: Toolchain) -> _CompilerFacts:
     exelist = _check_exelist(tc)
 
     def compute() -> _CompilerFacts:
-        macros = _predefined_macros(exelist, tc.cflags)
+        macros = predefined_macros(exelist, tc.cflags)
 
         def number(name: str) -> int:
             try:
@@ -387,13 +460,26 @@ def _facts(tc: Toolchain) -> _CompilerFacts:
             system = "cygwin"
         else:
             system = "other"
-        return _CompilerFacts(ident, version, system)
+        pointer = macros.get("__SIZEOF_POINTER__", "")
+        return _CompilerFacts(ident, version, system, int(pointer) if pointer.isdigit() else None)
     return _FACTS.get((exelist, tc.cflags), compute)
 
 
-def compiler_id(tc: Toolchain) -> str:
-    """``'gcc'`` or ``'clang'`` (``'unknown'`` otherwise), from the compiler's predefined macros."""
-    return _facts(tc).id
+def search_dirs(tc: Toolchain) -> list[str]:
+    """The compiler's include directories and library directories (``-print-search-dirs``):
+    those that exist, each once.  Empty when the compiler cannot say."""
+    dirs: list[str] = []
+    try:
+        dirs += include_dirs(tc.cc, tc.cflags)
+        out = subprocess.run([*_check_exelist(tc), *tc.cflags, "-print-search-dirs"], capture_output=True, text=True,
+                             errors="replace", env=_compiler_env(), stdin=subprocess.DEVNULL, timeout=_COMPILE_TIMEOUT)
+        for line in out.stdout.splitlines():
+            if line.startswith("libraries:"):
+                listed = line.split("=", 1)[1] if "=" in line else ""
+                dirs += [os.path.normpath(d) for d in listed.split(os.pathsep) if d]
+    except (UserError, OSError, subprocess.SubprocessError):
+        pass
+    return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
 
 
 _IDENTITY: _OncePerKey[tuple[object, ...], tuple[str, ...]] = _OncePerKey()
@@ -598,22 +684,6 @@ def _compile(tc: Toolchain, workdir: Path, code: str, mode: _Mode, extra: Sequen
     return _Attempt(proc.returncode, proc.stdout, proc.stderr, output if proc.returncode == 0 else None)
 
 
-def _execute(program: Path, log: _Log) -> tuple[int, str] | None:
-    """Run a test program built by a link check; None when it cannot be started."""
-    try:
-        proc = subprocess.run([str(program)], cwd=program.parent, capture_output=True, text=True,
-                              errors="replace", stdin=subprocess.DEVNULL, timeout=_RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        log.command([str(program)], f"none: timed out after {_RUN_TIMEOUT}s", "", "")
-        return None
-    except OSError as exc:
-        log.command([str(program)], f"none: {exc}", "", "")
-        return None
-    log.command([str(program)], proc.returncode, proc.stdout, proc.stderr)
-    return proc.returncode, proc.stdout
-
-
-# --- check arguments -------------------------------------------------------------------------------
 
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -658,31 +728,6 @@ def _gist(source: str) -> str:
 
 
 @dataclass(frozen=True)
-class Compiles:
-    """meson ``cc.compiles(source, args: args)``: does ``source`` compile (``-c``)?  value: None."""
-
-    source: str
-    args: tuple[str, ...] = ()
-    title: str = ""                   # for describe() only; not part of the key
-    kind: str = field(default="compiles", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f'compile test "{self.title or _gist(self.source)}"'
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.source, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        facts = _facts(tc)
-        res = _compile(tc, workdir, self.source, _Mode.COMPILE, _user_args(facts, _Mode.COMPILE, self.args), log)
-        return CheckResult(res.returncode == 0, None, log.text)
-
-
-@dataclass(frozen=True)
 class Links:
     """meson ``cc.links(source, args: args + link_args)``: does ``source`` compile and link?  value: None."""
 
@@ -707,70 +752,6 @@ class Links:
         extra = _user_args(facts, _Mode.LINK, self.args, self.link_args)
         res = _compile(tc, workdir, self.source, _Mode.LINK, extra, log)
         return CheckResult(res.returncode == 0, None, log.text)
-
-
-@dataclass(frozen=True)
-class Runs:
-    """meson ``cc.run(source, args: args)``: build and run ``source``.
-
-    ok: it built and ran; value: ``(returncode, stdout)``, or None when it did not.
-    Cross toolchains refuse (meson needs an exe_wrapper, which we do not model).
-    """
-
-    source: str
-    args: tuple[str, ...] = ()
-    title: str = ""
-    kind: str = field(default="runs", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f'run test "{self.title or _gist(self.source)}"'
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.source, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        if tc.cross:
-            log.note(f"cannot run test programs when cross compiling (cross prefix {tc.cross_prefix!r}); "
-                     "a configure check must not depend on running host code")
-            return CheckResult(False, None, log.text)
-        facts = _facts(tc)
-        res = _compile(tc, workdir, self.source, _Mode.LINK, _user_args(facts, _Mode.LINK, self.args), log)
-        if res.returncode != 0 or res.output is None:
-            log.note("the test program did not build")
-            return CheckResult(False, None, log.text)
-        ran = _execute(res.output, log)
-        return CheckResult(ran is not None, ran, log.text)
-
-
-@dataclass(frozen=True)
-class Preprocesses:
-    """Does ``source`` preprocess (``-E -P``, as meson's preprocess-mode checks)?  value: the output text."""
-
-    source: str
-    args: tuple[str, ...] = ()
-    title: str = ""
-    kind: str = field(default="preprocesses", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f'preprocess test "{self.title or _gist(self.source)}"'
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.source, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        facts = _facts(tc)
-        res = _compile(tc, workdir, self.source, _Mode.PREPROCESS,
-                       _user_args(facts, _Mode.PREPROCESS, self.args), log)
-        ok = res.returncode == 0
-        return CheckResult(ok, res.stdout if ok else None, log.text)
 
 
 def _has_header_source(header: str, prefix: str) -> str:
@@ -815,44 +796,6 @@ class HasHeader:
         facts = _facts(tc)
         res = _compile(tc, workdir, _has_header_source(self.header, self.prefix), _Mode.PREPROCESS,
                        _user_args(facts, _Mode.PREPROCESS, self.args), log)
-        return CheckResult(res.returncode == 0, None, log.text)
-
-
-@dataclass(frozen=True)
-class HasHeaderSymbol:
-    """meson ``cc.has_header_symbol(header, symbol, prefix: prefix, args: args)``: a macro, or a
-    declaration usable as an expression statement.  value: None."""
-
-    header: str
-    symbol: str
-    prefix: str = ""
-    args: tuple[str, ...] = ()
-    kind: str = field(default="has_header_symbol", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _check_header_name(self, self.header)
-        _require(bool(self.symbol.strip()) and "\n" not in self.symbol,
-                 f"HasHeaderSymbol: {self.symbol!r} is not a symbol name")
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f"has_header_symbol {self.header} {self.symbol}"
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.header, self.symbol, self.prefix, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        facts = _facts(tc)
-        code = (f"{self.prefix}\n"
-                f"#include <{self.header}>\n"
-                "int main(void) {\n"
-                f"#ifndef {self.symbol}\n"
-                f"    {self.symbol};  /* not a macro: it must at least be declared */\n"
-                "#endif\n"
-                "    return 0;\n"
-                "}\n")
-        res = _compile(tc, workdir, code, _Mode.COMPILE, _user_args(facts, _Mode.COMPILE, self.args), log)
         return CheckResult(res.returncode == 0, None, log.text)
 
 
@@ -956,101 +899,6 @@ class HasFunction:
         return CheckResult(res.returncode == 0, None, log.text)
 
 
-class _SizeofError(Exception):
-    pass
-
-
-def _compile_time_int(tc: Toolchain, workdir: Path, expression: str, prefix: str, extra: Sequence[str],
-                      log: _Log) -> int:
-    """meson's cross compute_int: find an int expression's value with compile tests only."""
-    def holds(condition: str) -> bool:
-        code = (f"{prefix}\n#include <stddef.h>\n"
-                f"int main(void) {{ static int a[1-2*!({condition})]; a[0]=0; return 0; }}\n")
-        return _compile(tc, workdir, code, _Mode.COMPILE, extra, log).returncode == 0
-
-    max_int, min_int = 0x7FFFFFFF, -0x80000000
-    if holds(f"{expression} >= 0"):
-        low = current = 0
-        while holds(f"{expression} > {current}"):
-            low = current + 1
-            if low > max_int:
-                raise _SizeofError("compile-time search overflowed")
-            current = min(current * 2 + 1, max_int)
-        high = current
-    else:
-        high = current = -1
-        while holds(f"{expression} < {current}"):
-            high = current - 1
-            if high < min_int:
-                raise _SizeofError("compile-time search overflowed")
-            current = max(current * 2, min_int)
-        low = current
-    while low != high:
-        middle = low + (high - low) // 2
-        if holds(f"{expression} <= {middle}"):
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
-def _sizeof(tc: Toolchain, workdir: Path, typename: str, prefix: str, args: Sequence[str], log: _Log) -> int:
-    """meson's sizeof: -1 for an unknown type; raises _SizeofError when the answer cannot be had."""
-    facts = _facts(tc)
-    if tc.cross:
-        extra = _user_args(facts, _Mode.COMPILE, args)
-        code = f"{prefix}\n#include <stddef.h>\nint main(void) {{\n    {typename} something;\n    return 0;\n}}\n"
-        if _compile(tc, workdir, code, _Mode.COMPILE, extra, log).returncode != 0:
-            return -1
-        return _compile_time_int(tc, workdir, f"sizeof({typename})", prefix, extra, log)
-    code = (f"{prefix}\n#include <stddef.h>\n#include <stdio.h>\n"
-            f'int main(void) {{\n    printf("%ld\\n", (long)(sizeof({typename})));\n    return 0;\n}}\n')
-    res = _compile(tc, workdir, code, _Mode.LINK, _user_args(facts, _Mode.LINK, args), log)
-    if res.returncode != 0 or res.output is None:
-        return -1
-    ran = _execute(res.output, log)
-    if ran is None or ran[0] != 0:
-        raise _SizeofError("the sizeof test program did not run")
-    try:
-        return int(ran[1])
-    except ValueError:
-        raise _SizeofError(f"the sizeof test program printed {ran[1]!r}") from None
-
-
-@dataclass(frozen=True)
-class Sizeof:
-    """meson ``cc.sizeof(typename, prefix: prefix, args: args)``.
-
-    value: the size in bytes, -1 when the type is unknown (then ok is False).
-    Native toolchains build and run a program (as meson); cross ones search with
-    compile tests only (as meson does for cross compilers).
-    """
-
-    typename: str
-    prefix: str = ""
-    args: tuple[str, ...] = ()
-    kind: str = field(default="sizeof", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _require(bool(self.typename.strip()), "Sizeof: empty type name")
-        _normalise(self, "args")
-
-    def describe(self) -> str:
-        return f"sizeof {self.typename}"
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, self.typename, self.prefix, "args=" + _json(self.args))
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        try:
-            size = _sizeof(tc, workdir, self.typename, self.prefix, self.args, log)
-        except _SizeofError as exc:
-            log.note(f"cannot determine sizeof({self.typename}): {exc}")
-            return CheckResult(False, None, log.text)
-        return CheckResult(size != -1, size, log.text)
-
-
 def _library_dirs(tc: Toolchain, workdir: Path, log: _Log) -> list[str]:
     """The compiler's library search directories (``--print-search-dirs``), resolved and as printed."""
     res = _compile(tc, workdir, "", _Mode.COMPILE, ["--print-search-dirs"], log)
@@ -1130,11 +978,8 @@ class FindLibrary:
         if self.name in _INTERNAL_LIBS:
             return CheckResult(False, None, log.text)
         log.note(f"{flag} does not link; searching the compiler's library directories")
-        try:
-            pointer_size = _sizeof(tc, workdir, "void *", "", (), log)
-            elf_class = 2 if pointer_size == 8 else 1
-        except _SizeofError:
-            elf_class = 0
+        # meson asks sizeof(void *) here; the predefined __SIZEOF_POINTER__ is the same answer.
+        elf_class = 0 if facts.pointer_size is None else 2 if facts.pointer_size == 8 else 1
         dirs = _library_dirs(tc, workdir, log)
         if elf_class:
             dirs = [d for d in dirs if _elf_class_matches(d, elf_class)]
@@ -1147,43 +992,6 @@ class FindLibrary:
                 if _compile(tc, workdir, code, _Mode.LINK, extra, log).returncode == 0:
                     return CheckResult(True, (Path(trial).as_posix(),), log.text)
         log.note(f"library {self.name} not found")
-        return CheckResult(False, None, log.text)
-
-
-@dataclass(frozen=True)
-class FindProgram:
-    """The first of ``names`` found on the search path.  value: its absolute path.
-
-    ``path`` is a PATH-style search path; None means this process's PATH at run time.
-    """
-
-    names: tuple[str, ...]
-    path: str | None = None
-    kind: str = field(default="find_program", init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _normalise(self, "names")
-        _require(bool(self.names) and all(self.names), "FindProgram: no program name given")
-
-    def _search_path(self) -> str:
-        return self.path if self.path is not None else os.environ.get("PATH", os.defpath)
-
-    def describe(self) -> str:
-        return "find_program " + " | ".join(self.names)
-
-    def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, "names=" + _json(self.names), "PATH=" + self._search_path())
-
-    def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
-        log = _Log(self.describe())
-        search = self._search_path()
-        for name in self.names:
-            found = shutil.which(name, path=search)
-            if found:
-                log.note(f"{name}: {os.path.abspath(found)}")
-                return CheckResult(True, os.path.abspath(found), log.text)
-            log.note(f"{name}: not found")
-        log.note(f"searched PATH={search}")
         return CheckResult(False, None, log.text)
 
 
@@ -1203,9 +1011,38 @@ def _flag_test_args(flag: str) -> list[str]:
     return ["-W" + flag[5:], flag]
 
 
+# -Wno-X for these can make a compile pass that one of the other flags fails alone: meson's check
+# args turn them into errors (clang), or they silence every warning or diagnostic group holding one.
+_SILENCING_WARNINGS = frozenset({"everything", "unknown-warning-option", "unused-command-line-argument",
+                                 "ignored-optimization-argument", "invalid-command-line-argument",
+                                 "implicit-function-declaration", "implicit"})
+_WARNING_OPTION_RE = re.compile(r"-W(no-)?([A-Za-z0-9][A-Za-z0-9_+#-]*)(=[A-Za-z0-9_.+-]*)?\Z")
+_FLAG_TEST_SOURCE = "extern int i;\nint i;\n"
+
+
+def _shares_a_compile(flag: str) -> bool:
+    """Whether ``flag`` can be tested in one compile with other such flags and keep its own answer.
+
+    A warning option only turns warnings on or off, so when a compile with several
+    of them passes, each of them passes alone.  Not so for ``-Werror*`` and
+    ``-Wno-error*``, for ``-Wno-X`` of the diagnostics listed above, and for
+    anything that is not a plain warning option (``-Wl,...``, ``-f...``,
+    ``-Wno-attributes=a::b``): those are always tested alone.
+    """
+    match = _WARNING_OPTION_RE.match(flag)
+    if match is None or match.group(2).startswith("error"):
+        return False
+    return not (match.group(1) and match.group(2) in _SILENCING_WARNINGS)
+
+
+def _named_in(flag: str, text: str) -> bool:
+    """Whether a diagnostic names ``flag`` (or the ``-WX`` it is tested with) as a whole word."""
+    return any(re.search(r"(?<![\w=+#-])" + re.escape(arg) + r"(?![\w=+#-])", text) for arg in _flag_test_args(flag))
+
+
 @dataclass(frozen=True)
 class SupportedArguments:
-    """meson ``cc.get_supported_arguments(flags)``: each flag tested on its own.
+    """meson ``cc.get_supported_arguments(flags)``: the answer of testing each flag on its own.
 
     value: the supported flags, in input order; ok: all of them are.  A flag is
     supported when ``extern int i; int i;`` compiles with it (for ``-Wno-X`` also
@@ -1213,9 +1050,16 @@ class SupportedArguments:
     ``-Werror=unknown-warning-option -Werror=unused-command-line-argument
     -Werror=ignored-optimization-argument``, and GCC not printing "is valid for
     C++/ObjC++".
+
+    As meson, one compile per flag; ``batched`` gets the same answer with fewer:
+    the flags that can share a compile (:func:`_shares_a_compile`) are compiled
+    together, and a set that fails is split, the flags its diagnostics name
+    apart from the others (or else in halves), down to single flags, each
+    tested exactly as meson tests it.  The other flags are tested alone.
     """
 
     flags: tuple[str, ...]
+    batched: bool = False
     kind: str = field(default="supported_arguments", init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -1227,20 +1071,44 @@ class SupportedArguments:
         return f"supported arguments ({len(self.flags)} tested)"
 
     def key_parts(self) -> tuple[str, ...]:
-        return (self.kind, "flags=" + _json(self.flags))
+        return (self.kind, "flags=" + _json(self.flags))   # batched or not: the same answer
 
     def run(self, tc: Toolchain, workdir: Path) -> CheckResult:
         log = _Log(self.describe())
         facts = _facts(tc)
-        supported: list[str] = []
-        for flag in self.flags:
+
+        def passes(args: Sequence[str]) -> tuple[bool, str]:
+            res = _compile(tc, workdir, _FLAG_TEST_SOURCE, _Mode.COMPILE, args, log)
+            ok = res.returncode == 0 and not (facts.id == "gcc" and _GCC_OTHER_LANGUAGE in res.stderr)
+            return ok, res.stderr
+
+        answers: dict[str, bool] = {}
+
+        def alone(flag: str) -> None:
             if flag.startswith("-Wl,"):
                 log.note(f"{flag} looks like a linker argument: only the compiler is tested")
-            res = _compile(tc, workdir, "extern int i;\nint i;\n", _Mode.COMPILE, _flag_test_args(flag), log)
-            ok = res.returncode == 0
-            if ok and facts.id == "gcc" and _GCC_OTHER_LANGUAGE in res.stderr:
-                ok = False
-            log.note(f"{flag}: {'supported' if ok else 'not supported'}")
+            answers[flag] = passes(_flag_test_args(flag))[0]
+            log.note(f"{flag}: {'supported' if answers[flag] else 'not supported'}")
+
+        together = list(dict.fromkeys(f for f in self.flags if self.batched and _shares_a_compile(f)))
+        for flag in dict.fromkeys(self.flags):
+            if flag not in together:
+                alone(flag)
+        groups = [together] if together else []
+        while groups:
+            group = groups.pop()
+            if len(group) == 1:
+                alone(group[0])
+                continue
+            ok, stderr = passes([arg for flag in group for arg in _flag_test_args(flag)])
             if ok:
-                supported.append(flag)
-        return CheckResult(len(supported) == len(self.flags), tuple(supported), log.text)
+                answers.update(dict.fromkeys(group, True))
+                log.note(f"{len(group)} flags in one compile, all supported: {' '.join(group)}")
+                continue
+            named = [f for f in group if _named_in(f, stderr)]
+            if named and len(named) < len(group):
+                groups += [[f for f in group if f not in named], *([f] for f in named)]
+            else:
+                groups += [group[len(group) // 2:], group[:len(group) // 2]]
+        supported = tuple(f for f in self.flags if answers[f])
+        return CheckResult(len(supported) == len(self.flags), supported, log.text)

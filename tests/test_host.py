@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from qemu_config.errors import UserError
-from qemu_config.host import detect_host, host_from_macros, parse_macros
+from qemu_config.host import detect_host, host_from_macros
+from qemu_config.toolchain import parse_macros
 
 LINUX_X86 = {"__linux__": "1", "__x86_64__": "1", "__BYTE_ORDER__": "__ORDER_LITTLE_ENDIAN__",
              "__ORDER_LITTLE_ENDIAN__": "1234", "__ORDER_BIG_ENDIAN__": "4321", "__SIZEOF_POINTER__": "8"}
@@ -97,3 +98,11 @@ def test_real_mingw_cross_compiler() -> None:
     host = detect_host(["x86_64-w64-mingw32-gcc"])
     assert (host.os, host.cpu, host.is_posix, host.exe_suffix, host.dso_suffix) == (
         "windows", "x86_64", False, ".exe", ".dll")
+
+
+def test_failing_compiler_says_why_in_its_own_words() -> None:
+    with pytest.raises(UserError) as exc:
+        detect_host(["cc"], ["-include", "/nonexistent/qemu-config-test.h"])
+    details = exc.value.render()
+    assert "either does not exist or does not work" in details and "qemu-config-test.h" in details
+    assert "search list" not in details            # the -v output of the macros run is not shown
