@@ -1,0 +1,57 @@
+"""The matrix's records: what a spec expands to, what each combination decided, how they group.
+
+Data only (frozen dataclasses), shared by the spec reader, the decider and the
+writers, so that each can be built and tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The version of the JSON document `qemu-config matrix --format json` writes.
+MATRIX_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One configure to decide: its job name, its arguments, and the axis values it stands for."""
+
+    name: str                                  # unique in the matrix; usable as a CI job name
+    args: tuple[str, ...]                      # ./configure arguments, in order
+    axes: tuple[tuple[str, str], ...] = ()     # (axis, value) as the spec wrote them, for display
+
+
+@dataclass(frozen=True)
+class FeatureVerdict:
+    name: str
+    enabled: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What configure decided for one combination, or the error it would print."""
+
+    combination: Combination
+    ok: bool
+    error: str | None                          # the exact text ./configure prints on stderr ("ERROR: ...")
+    features: tuple[FeatureVerdict, ...] = ()
+    build_digest: str | None = None            # equal digests compile the same thing (None when not ok)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BuildClass:
+    """Combinations that compile the same thing, and the one that stands for them."""
+
+    representative: Combination
+    members: tuple[Combination, ...]           # the representative included, in spec order
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """A whole matrix: every verdict in spec order, and the distinct builds among the ok ones."""
+
+    spec: str                                  # the spec file, as named
+    verdicts: tuple[Verdict, ...]
+    classes: tuple[BuildClass, ...]
