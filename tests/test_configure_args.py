@@ -624,3 +624,37 @@ def test_default_devices_line_only_with_the_option(shown) -> None:
     assert "--without-default-devices" not in render(table, shown)
     with_it = table_of("option('default_devices', type: 'boolean')\n")
     assert "--without-default-devices" in render(with_it, shown)
+
+
+# ---------------------------------------------------------------------------
+# prefix-dependent directory defaults, against meson itself
+# ---------------------------------------------------------------------------
+
+PREFIX_DEPENDENT = ("sysconfdir", "localstatedir", "sharedstatedir")
+
+
+def meson_directories(prefix: str, workdir: Path) -> dict[str, str]:
+    """What meson 1.12.1 sets the prefix-dependent directories to for ``prefix``."""
+    import json
+    import sys
+
+    from qemu_config import bootstrap
+
+    (workdir / "meson.build").write_text("project('x', 'c')\n")
+    build = workdir / "b"
+    proc = subprocess.run([*bootstrap.meson_command(), "setup", str(build), str(workdir), f"--prefix={prefix}"],
+                          capture_output=True, text=True, cwd=workdir, env={"PATH": "/usr/bin:/bin",
+                                                                            "PYTHONPATH": ":".join(sys.path)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((build / "meson-info" / "intro-buildoptions.json").read_text())
+    return {o["name"]: o["value"] for o in data if o["name"] in PREFIX_DEPENDENT}
+
+
+@pytest.mark.parametrize("prefix", ["/usr", "/usr/local", "/opt/q", "/usr/"])
+def test_prefix_dependent_directories_are_meson_s(qemu, builtins, tmp_path: Path, prefix: str) -> None:
+    ours = resolve_values(qemu, builtins, parse([f"--prefix={prefix}"], qemu, builtins))
+    theirs = meson_directories(prefix, tmp_path)
+    assert {name: ours[name] for name in PREFIX_DEPENDENT if name in ours} == \
+        {name: theirs[name] for name in PREFIX_DEPENDENT if name in ours}
+    explicit = resolve_values(qemu, builtins, parse([f"--prefix={prefix}", "--sysconfdir=/srv/etc"], qemu, builtins))
+    assert explicit["sysconfdir"] == "/srv/etc"    # what the command line sets is never replaced

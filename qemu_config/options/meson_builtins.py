@@ -30,6 +30,22 @@ HELP_BUILTINS: frozenset[str] = frozenset({
     "localedir", "localstatedir", "mandir", "prefix", "strip", "sysconfdir", "werror",
 })
 
+#: meson's directory defaults that depend on the prefix (its "Built-in options" documentation):
+#: with prefix /usr, configuration goes to /etc and state to /var; with /usr/local, state to
+#: /var/local; under any other prefix, to <prefix>/etc, <prefix>/var and <prefix>/com.  (meson
+#: introspect reports the /usr/local values as the defaults: its throw-away project has that prefix.)
+#: They apply to the options the command line did not set.
+_OTHER_PREFIX = {"sysconfdir": "etc", "localstatedir": "var", "sharedstatedir": "com"}
+PREFIX_DIRECTORY_DEFAULTS: Mapping[str, Mapping[str, str]] = {
+    "/usr": {"sysconfdir": "/etc", "localstatedir": "/var", "sharedstatedir": "/var/lib"},
+    "/usr/local": {**_OTHER_PREFIX, "localstatedir": "/var/local", "sharedstatedir": "/var/local/lib"},
+}
+
+
+def prefix_directory_defaults(prefix: str) -> Mapping[str, str]:
+    """meson's defaults for the prefix-dependent directory options, for ``prefix``."""
+    return PREFIX_DIRECTORY_DEFAULTS.get(prefix.rstrip("/") or "/", _OTHER_PREFIX)
+
 _CACHE_FORMAT = 1
 
 

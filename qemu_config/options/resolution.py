@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from .arguments import ConfigureRequest
-from .meson_builtins import builtin_options
+from .meson_builtins import builtin_options, prefix_directory_defaults
 from .meson_values import OptionValueError, array_from_string, check_array, check_integer, combo_error
 from .model import MesonOption, OptionTable, OptionValue
 
@@ -143,6 +143,9 @@ def resolve_values(table: OptionTable | Iterable[MesonOption], builtins: Iterabl
             known[name] = everything[name]
         values[name] = parse_value(known[name], text)
         explicit.add(name)
+    for name, value in prefix_directory_defaults(str(values.get("prefix", ""))).items():
+        if name in known and name not in explicit:
+            values[name] = value
     auto_features = values.get("auto_features", "auto")
     records = []
     for name, opt in known.items():
