@@ -276,7 +276,8 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
                     message += " (found " + ", ".join(versions) + ")"
             found = reason if isinstance(first.probe, LinkProbe) else first.detail
             raise fail(message, first.probe.describe(), found)
-        if feature.auto_warning and first.status != "skipped":
+        if feature.auto_warning and first.status == "failed":
+            # as QEMU: a test that ran and failed is worth a warning; what it needs being absent is not
             warn(feature.auto_warning)
         cause = "unusable" if first.status in ("too-old", "wrong-version", "failed") else "not-found"
         return off(f"{absence(cause, ctx.host)}: {reason}", cause, _install_steps(feature, ctx, with_uses))

@@ -170,7 +170,7 @@ class Feature:
     remedy: str | None = None                     # what to do instead, when Debian has no package
     failure: str | None = None                    # message when asked for and a probe failed
     failure_by_status: tuple[tuple[str, str], ...] = ()   # probe status -> message (e.g. too-old)
-    auto_warning: str | None = None               # warning when auto and a probe failed
+    auto_warning: str | None = None               # warning when auto and a test ran and failed
     refused_values: tuple[tuple[str, str], ...] = ()      # option value -> why it cannot be had
     required_values: tuple[str, ...] = ("enabled",)       # option values that make it required
     auto_by_default: bool = False                 # a boolean whose unset value means "auto" (plugins)

@@ -135,3 +135,26 @@ def test_explain_says_why_and_what_next() -> None:
     assert text.startswith("fdt: disabled (auto) because not found for the aarch64 host: find_library fdt")
     assert "  next: install the arm64 development files (Debian multiarch: dpkg --add-architecture arm64 && " \
            "apt-get update && apt-get install libfdt-dev:arm64)\n" in text
+
+
+# --- warnings for auto features --------------------------------------------------------
+
+def _decide_bpf(libbpf: ProbeOutcome, skeleton: ProbeOutcome | None) -> tuple[bool, list[str]]:
+    bpf = BY_NAME["bpf"]
+    outcomes = {bpf.probes[0]: libbpf}
+    if skeleton is not None:
+        outcomes[bpf.probes[1]] = skeleton
+    warnings: list[str] = []
+    decision = decide_feature(bpf, ctx(), {}, outcomes, warnings.append)
+    return decision.enabled, warnings
+
+
+def test_bpf_warns_only_when_libbpf_was_found_and_its_test_failed() -> None:
+    pkg, link = BY_NAME["bpf"].probes
+    found = ProbeOutcome(pkg, True, "found", "found 1.1.2", "1.1.2")
+    missing = ProbeOutcome(pkg, False, "missing", "Package libbpf was not found")
+    skipped = ProbeOutcome(link, False, "skipped", "libbpf not available")
+    assert _decide_bpf(missing, skipped) == (False, [])      # QEMU says nothing when libbpf is absent
+    failed = ProbeOutcome(link, False, "failed", "does not link")
+    assert _decide_bpf(found, failed) == (False, ["libbpf skeleton/mmaping test failed, disabling"])
+    assert _decide_bpf(found, ProbeOutcome(link, True, "found", "links")) == (True, [])
