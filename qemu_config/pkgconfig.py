@@ -565,7 +565,8 @@ def _directory_signature(directory: str) -> str:
     return f"mtime_ns={st.st_mtime_ns} pc-files={len(names)}:{listing}"
 
 
-def cache_identity(tool: PkgConfigTool | None, package: str, environ: Mapping[str, str]) -> tuple[str, ...]:
+def cache_identity(tool: PkgConfigTool | None, package: str, environ: Mapping[str, str],
+                   cross_prefix: str | None = None) -> tuple[str, ...]:
     """What a cached lookup of ``package`` must be keyed on so that it never outlives a change.
 
     The program (path, mtime, version), every environment variable pkg-config
@@ -573,11 +574,14 @@ def cache_identity(tool: PkgConfigTool | None, package: str, environ: Mapping[st
     files (adding, removing or renaming one changes them, even within one
     timestamp tick), and the mtime, size and content hash of the package's .pc
     file and of the .pc files it requires (an in-place rewrite changes those).
-    Cheap: stat(), listdir() and small reads; no subprocess.
+    When no pkg-config was found: the name that was looked for (``cross_prefix``
+    decides it) and PATH.  Cheap: stat(), listdir() and small reads; no subprocess.
     """
     ident: list[str] = []
     if tool is None:
-        ident.append("tool=none")
+        # "not found" answers for the program that was looked for (a cross build's prefixed one), on PATH
+        ident += ["tool=none", f"looked-for={pkg_config_program(cross_prefix, environ)}",
+                  f"PATH={environ.get('PATH', '')}"]
     else:
         ident += [f"tool={tool.path}", f"tool-file={_stat_signature(tool.path)}",
                   f"tool-version={tool.version}", f"personality={tool.personality}"]

@@ -142,7 +142,8 @@ class PkgConfigProbe(_KindDefaults):
         # static: the answer also depends on the archives the compiler finds (the static link test)
         linker = (inputs.compiler_identity(), inputs.system_dirs()) if inputs.static else ()
         return make_key("pkg", self.package, self.constraints, inputs.static, linker,
-                        pkgconfig.cache_identity(inputs.pkg_tool, self.package, inputs.environ))
+                        pkgconfig.cache_identity(inputs.pkg_tool, self.package, inputs.environ,
+                                                 inputs.toolchain.cross_prefix))
 
     def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
         tc = inputs.toolchain

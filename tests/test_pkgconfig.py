@@ -413,6 +413,10 @@ def test_cache_identity_without_a_tool() -> None:
     a = cache_identity(None, "glib-2.0", clean_environ())
     assert a == cache_identity(None, "glib-2.0", clean_environ())
     assert a != cache_identity(None, "glib-2.0", clean_environ(PKG_CONFIG="/opt/pkg-config"))
+    # a cross build's "no pkg-config" is about its own prefixed program, never another host's
+    arm = cache_identity(None, "glib-2.0", clean_environ(), "aarch64-linux-gnu-")
+    assert arm != a and arm != cache_identity(None, "glib-2.0", clean_environ(), "x86_64-w64-mingw32-")
+    assert "looked-for=aarch64-linux-gnu-pkg-config" in arm
 
 
 # --- 4. version comparison, against meson itself -----------------------------
