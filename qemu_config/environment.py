@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # Variables that change what configure decides; config.status sets them again (or unsets them).
 RECORDED_ENVIRONMENT: tuple[str, ...] = (
-    "AR", "AS", "CC", "CFLAGS", "CXX", "CXXFLAGS", "DLLTOOL", "LD", "LDFLAGS",
+    "AR", "AS", "CC", "CFLAGS", "CPPFLAGS", "CXX", "CXXFLAGS", "DLLTOOL", "LD", "LDFLAGS",
     "LD_LIBRARY_PATH", "NM", "OBJCFLAGS", "OBJCOPY", "PATH", "PKG_CONFIG",
     "PKG_CONFIG_LIBDIR", "PKG_CONFIG_PATH", "PKG_CONFIG_SYSROOT_DIR", "PYTHON",
     "RANLIB", "READELF", "STRIP", "WINDRES", "XDG_CACHE_HOME",

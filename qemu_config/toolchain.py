@@ -116,13 +116,16 @@ def select_toolchain(*, cross_prefix: str | None, cc: str | None, cxx: str | Non
     else:
         objc_cmd = (f"{prefix}clang",) if cross_prefix else cc_cmd
     binutils = tuple((key, env.get(var) or f"{prefix}{name}") for key, var, name in BINUTILS)
+    # CPPFLAGS (what dpkg-buildflags gives as -D_FORTIFY_SOURCE=2 -Wdate-time) precede each language's
+    # own flags, as meson puts them in c_args, cpp_args and objc_args.
+    cppflags = _words(env.get("CPPFLAGS"))
     return Toolchain(
         cc=cc_cmd, cxx=cxx_cmd, objc=objc_cmd, binutils=binutils,
         host_cc=_words(host_cc) if host_cc else ("cc",),
         cross_prefix=cross_prefix,
-        cflags=_words(env.get("CFLAGS")) + tuple(extra_cflags),
-        cxxflags=_words(env.get("CXXFLAGS")) + tuple(extra_cxxflags),
-        objcflags=_words(env.get("OBJCFLAGS")) + tuple(extra_objcflags),
+        cflags=cppflags + _words(env.get("CFLAGS")) + tuple(extra_cflags),
+        cxxflags=cppflags + _words(env.get("CXXFLAGS")) + tuple(extra_cxxflags),
+        objcflags=cppflags + _words(env.get("OBJCFLAGS")) + tuple(extra_objcflags),
         ldflags=_words(env.get("LDFLAGS")) + tuple(extra_ldflags),
     )
 

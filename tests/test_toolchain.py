@@ -73,6 +73,18 @@ def test_cflags_reach_checks_but_linker_words_do_not() -> None:
     assert linked.ok and commands(linked)[0].endswith("-Wl,-O1")
 
 
+def test_cppflags_precede_each_language_s_flags() -> None:
+    cpp = "-DFROM_CPPFLAGS -Wdate-time"   # dpkg-buildflags' CPPFLAGS have this shape
+    tc = t.select_toolchain(cross_prefix=None, cc="gcc", cxx=None, objcc=None, host_cc=None,
+                            extra_cflags=("-DX",), environ={"CPPFLAGS": cpp, "CFLAGS": "-O2", "CXXFLAGS": "-O1",
+                                                            "OBJCFLAGS": "-O3"})
+    assert tc.cflags == ("-DFROM_CPPFLAGS", "-Wdate-time", "-O2", "-DX")
+    assert tc.cxxflags == ("-DFROM_CPPFLAGS", "-Wdate-time", "-O1")
+    assert tc.objcflags == ("-DFROM_CPPFLAGS", "-Wdate-time", "-O3")
+    guard = "#ifndef FROM_CPPFLAGS\n#error CPPFLAGS did not reach the check\n#endif\n"
+    assert run(t.HasHeader("stdio.h", prefix=guard), tc).ok
+
+
 def test_links_positive_and_negative() -> None:
     assert run(t.Links("int main(void) { return 0; }")).ok
     missing = "extern int nosuch_symbol_xyz(void);\nint main(void) { return nosuch_symbol_xyz(); }\n"
