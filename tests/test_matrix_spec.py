@@ -10,7 +10,7 @@ import pytest
 
 from qemu_config import options
 from qemu_config.errors import UserError
-from qemu_config.matrix.model import Combination
+from qemu_config.matrix.model import Combination, ExportSettings
 from qemu_config.matrix.positions import format_path, toml_positions
 from qemu_config.matrix.spec import JOB_NAME, MatrixSpec, expand, load_spec
 
@@ -647,3 +647,20 @@ def test_combinations_configure_refuses_at_decision_time_are_not_spec_errors(rea
         ''')
     assert expand(spec) == (Combination("af-xdp-no-bpf", ("--enable-af-xdp", "--disable-bpf"),
                                         (("af-xdp", "enabled"), ("bpf", "disabled"))),)
+
+
+# -- the shipped matrix.toml -----------------------------------------------------------------------------
+
+def test_the_shipped_matrix_has_128_combinations_whose_arguments_all_parse(table, builtins) -> None:
+    spec = load_spec(REPO / "matrix.toml", table, builtins)
+    found = expand(spec)
+    assert len(found) == 128
+    assert len({c.name for c in found}) == 128 and all(JOB_NAME.fullmatch(c.name) for c in found)
+    assert len({c.args for c in found}) == 128
+    for combination in found:
+        request = options.parse_configure_args(combination.args, table, builtins)
+        options.resolve_values(table, builtins, request)
+    cannot = [c for c in found if "--enable-af-xdp" in c.args and "--disable-bpf" in c.args]
+    assert len(cannot) == 32
+    assert all("--enable-plugins" in c.args for c in found if "--static" not in c.args)
+    assert spec.export != ExportSettings() and spec.export.github_runs_on
