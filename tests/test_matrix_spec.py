@@ -664,3 +664,15 @@ def test_the_shipped_matrix_has_128_combinations_whose_arguments_all_parse(table
     assert len(cannot) == 32
     assert all("--enable-plugins" in c.args for c in found if "--static" not in c.args)
     assert spec.export != ExportSettings() and spec.export.github_runs_on
+
+
+def test_the_readmes_example_spec_reads_and_expands(read) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### The spec's grammar\n", 1)[1].split("\nThe file is TOML.", 1)[0]
+    spec = read(textwrap.dedent(block))
+    found = expand(spec)
+    assert [c.name for c in found] == ["native-pixman-enabled", "aarch64-linux-gnu-pixman-enabled",
+                                       "native-pixman-disabled"]
+    assert found[0].args == ("--enable-pixman", "--enable-plugins")
+    assert found[1].args == ("--enable-pixman", "--cross-prefix=aarch64-linux-gnu-")
+    assert spec.export.github_runs_on == "ubuntu-24.04" and spec.export.gitlab_setup[0] == "apt-get update"
