@@ -7,8 +7,10 @@ before anything else is known to be importable.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -186,17 +188,8 @@ def python_not_used(requested: str, environ: Mapping[str, str]) -> str | None:
             "--python chooses the interpreter only when configure creates the venv (remove pyvenv to choose again)")
 
 
-def install_missing(python: str = sys.executable, *, purpose: str | None = None) -> list[str]:
-    """pip-install whatever the engine lacks into the running venv; return what was installed.
-
-    Does nothing (and needs no network) when everything is present.  ``purpose``
-    says, in the error, why they are needed now (e.g. what --help shows).
-    """
-    specs = [req.pip_spec for req in missing_requirements()]
-    if find_ninja() is None:
-        specs.append("ninja>=1.8.2")
-    if not specs:
-        return []
+def _pip_install(python: str, specs: list[str], *, purpose: str | None, then: str) -> None:
+    """pip-install ``specs`` into the running venv, or fail saying what to do (``then``: what to re-run)."""
     if importlib.util.find_spec("pip") is None:
         subprocess.run([python, "-m", "ensurepip", "--default-pip"], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -209,9 +202,63 @@ def install_missing(python: str = sys.executable, *, purpose: str | None = None)
             *proc.stderr.strip().splitlines()[-3:],
             *((f"they are needed now because {purpose}",) if purpose else ()),
             "check the network or the package index (pip's settings: PIP_INDEX_URL, PIP_FIND_LINKS),",
-            f"or install them yourself ({python} -m pip install {' '.join(specs)}) and re-run configure",
+            f"or install them yourself ({python} -m pip install {' '.join(specs)}) and re-run {then}",
         )
     importlib.invalidate_caches()
+
+
+def install_missing(python: str = sys.executable, *, purpose: str | None = None) -> list[str]:
+    """pip-install whatever the engine lacks into the running venv; return what was installed.
+
+    Does nothing (and needs no network) when everything is present.  ``purpose``
+    says, in the error, why they are needed now (e.g. what --help shows).
+    """
+    specs = [req.pip_spec for req in missing_requirements()]
+    if find_ninja() is None:
+        specs.append("ninja>=1.8.2")
+    if specs:
+        _pip_install(python, specs, purpose=purpose, then="configure")
+    return specs
+
+
+def test_requirements(source_dir: Path) -> tuple[str, ...]:
+    """What the test suite needs, as pip specs: ``[project.optional-dependencies] test`` of pyproject.toml."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: configure has installed tomli (REQUIREMENTS)
+        import tomli as tomllib  # type: ignore[no-redef]
+    data = tomllib.loads((source_dir / "pyproject.toml").read_text(encoding="utf-8"))
+    return tuple(data["project"]["optional-dependencies"]["test"])
+
+
+_DISTRIBUTION_SPEC = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:(>=|==)\s*([0-9][0-9.]*))?\s*")
+
+
+def distribution_missing(spec: str) -> bool:
+    """Whether the distribution a pip spec names is not installed, or is older than (``>=``) or not (``==``)
+    the version it gives.  Only ``NAME``, ``NAME>=VERSION`` and ``NAME==VERSION`` are understood."""
+    match = _DISTRIBUTION_SPEC.fullmatch(spec)
+    if match is None:
+        raise ValueError(f"{spec!r}: only NAME, NAME>=VERSION and NAME==VERSION are understood")
+    name, operator, wanted = match.groups()
+    try:
+        found = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return True
+    if operator is None:
+        return False
+    have, need = _version_tuple(found), _version_tuple(wanted)
+    return have < need if operator == ">=" else have != need
+
+
+def install_test_requirements(source_dir: Path, python: str = sys.executable) -> list[str]:
+    """pip-install the test requirements that are missing (``make check`` runs this); return what was installed.
+
+    Does nothing, and needs no network, when they are all present.
+    """
+    specs = [spec for spec in test_requirements(source_dir) if distribution_missing(spec)]
+    if specs:
+        _pip_install(python, specs, purpose="make check runs the test suite", then="make check")
     return specs
 
 
@@ -244,9 +291,17 @@ def ensure_engine_script(venv_dir: Path, source_dir: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m qemu_config.bootstrap VENV_DIR``: create the build dir's venv (used by ./configure)."""
+    """``python -m qemu_config.bootstrap VENV_DIR``: create the build dir's venv (used by ./configure);
+    ``python -m qemu_config.bootstrap --test-requirements SOURCE_DIR``: install what the tests need
+    (used by ``make check``)."""
+    if len(argv) == 2 and argv[0] == "--test-requirements":
+        try:
+            install_test_requirements(Path(argv[1]))
+        except UserError as err:
+            return err.report()
+        return 0
     if len(argv) != 1:
-        print("usage: python -m qemu_config.bootstrap VENV_DIR", file=sys.stderr)
+        print("usage: python -m qemu_config.bootstrap VENV_DIR | --test-requirements SOURCE_DIR", file=sys.stderr)
         return 2
     try:
         create_venv(Path(argv[0]))

@@ -1,12 +1,18 @@
-"""qemu_config.bootstrap: whether a --python names the interpreter configure runs on."""
+"""qemu_config.bootstrap: whether a --python names the interpreter configure runs on; the test requirements
+make check installs."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from qemu_config import bootstrap
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def script(path: Path, body: str) -> Path:
@@ -41,3 +47,35 @@ def test_a_missing_or_broken_interpreter(tmp_path: Path) -> None:
     broken = script(tmp_path / "broken-python", "exit 3")
     failed = bootstrap.python_not_used(str(broken), os.environ)
     assert failed is not None and "(it does not run)" in failed
+
+
+def test_the_test_requirements_are_pyprojects_test_extra_and_all_installed_here() -> None:
+    specs = bootstrap.test_requirements(REPO)
+    names = [spec.split(">=")[0] for spec in specs]
+    assert {"pytest", "jsonschema", "junitparser", "check-jsonschema", "ruamel.yaml"} <= set(names)
+    assert not [spec for spec in specs if bootstrap.distribution_missing(spec)]  # this suite is running
+    assert bootstrap.install_test_requirements(REPO) == []                       # so nothing is installed
+
+
+@pytest.mark.parametrize("spec, missing", [
+    ("pytest", False), ("pytest>=1", False), ("pytest>=999", True), ("Pytest >= 1.0", False),
+    ("no-such-distribution-here", True), (f"pytest=={__import__('pytest').__version__}", False),
+    ("pytest==0.0.1", True),
+])
+def test_a_distribution_is_missing_when_absent_or_too_old(spec: str, missing: bool) -> None:
+    assert bootstrap.distribution_missing(spec) is missing
+
+
+def test_other_requirement_forms_are_refused() -> None:
+    with pytest.raises(ValueError, match="only NAME"):
+        bootstrap.distribution_missing("pytest<8")
+
+
+def test_make_check_installs_the_test_requirements_before_running_the_tests() -> None:
+    makefile = (REPO / "templates" / "Makefile.j2").read_text()
+    recipe = makefile.split("\ncheck: all\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert "-m qemu_config.bootstrap --test-requirements $(SRC_PATH)" in recipe[0]
+    assert "-m pytest" in recipe[1]
+    run = subprocess.run([sys.executable, "-m", "qemu_config.bootstrap", "--test-requirements", str(REPO)],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stderr) == (0, "")

@@ -22,6 +22,21 @@ class Combination:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    """What an exported CI pipeline runs around each job's ./configure (the spec's [export] table).
+
+    A record here, not in the spec reader, because the pipeline writers take
+    it without reading a spec.
+    """
+
+    build: tuple[str, ...] = ("make", "make check")  # the commands after ./configure
+    github_runs_on: str = "ubuntu-latest"
+    github_setup: tuple[str, ...] = ()               # commands before ./configure
+    gitlab_image: str = "debian:12"
+    gitlab_setup: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FeatureVerdict:
     name: str
     enabled: bool
