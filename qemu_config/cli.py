@@ -9,11 +9,12 @@ QEMU's exit 1 for its own usage errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import UserError
+from .errors import UsageError, UserError
 
 
 def _nothing_changed(source_dir: Path, build_dir: Path, argv: list[str]) -> bool:
@@ -89,7 +90,35 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--why", metavar="FILE", help="print the rule and condition that put FILE in the list")
     src.add_argument("-C", dest="build_dir", default=".", help="the build directory (default: the current one)")
     src.set_defaults(handler=_sources)
+    mat = sub.add_parser("matrix", help="decide every combination of a feature matrix, and group the builds",
+                         description="Decide every combination of a matrix spec in-process (no meson), group the "
+                                     "combinations that compile the same thing, and write a table, JSON, JUnit or a "
+                                     "CI pipeline; --build builds the distinct ones.")
+    mat.add_argument("spec", nargs="?", help="the spec (default: matrix.toml here, else the source tree's)")
+    mat.add_argument("-C", dest="build_dir", default=".", help="where --build builds (in BUILD/matrix/NAME)")
+    mat.add_argument("--source-dir", help="the source tree (default: the checkout this package lives in)")
+    mat.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel builds for --build")
+    mat.add_argument("--format", dest="output_format", choices=("table", "json"), default="table")
+    mat.add_argument("--junit", metavar="FILE", help="also write a JUnit report, one testcase per combination")
+    mat.add_argument("--export", choices=("github", "gitlab"), help="print a CI pipeline with a job per build")
+    mat.add_argument("--diff", nargs=2, metavar=("A", "B"), help="what differs between two combinations")
+    mat.add_argument("--build", action="store_true", help="configure, build and smoke-test each distinct build")
+    mat.add_argument("--no-cache", action="store_true", help="do not read or write the probe cache")
+    mat.set_defaults(handler=_matrix)
     return parser
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    from .matrix.command import MatrixRequest, run_matrix
+
+    if args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: give 1 or more", exit_code=2)
+    source_dir = Path(args.source_dir) if args.source_dir else Path(__file__).resolve().parent.parent
+    return run_matrix(MatrixRequest(spec=args.spec, source_dir=source_dir.resolve(),
+                                    build_dir=Path(args.build_dir).resolve(), jobs=args.jobs,
+                                    output_format=args.output_format, junit=args.junit, export=args.export,
+                                    diff=tuple(args.diff) if args.diff else None, build=args.build,
+                                    no_cache=args.no_cache))
 
 
 def _sources(args: argparse.Namespace) -> int:

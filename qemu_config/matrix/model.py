@@ -44,6 +44,15 @@ class FeatureVerdict:
 
 
 @dataclass(frozen=True)
+class TargetVerdict:
+    """One configured target of a combination: the device symbols its Kconfig selected, the files it links."""
+
+    name: str
+    devices: tuple[str, ...]                   # CONFIG_X symbols of its config-devices.mak, sorted
+    files: tuple[str, ...]                     # the sources its binary links (common, then specific)
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What configure decided for one combination, or the error it would print."""
 
@@ -53,6 +62,8 @@ class Verdict:
     features: tuple[FeatureVerdict, ...] = ()
     build_digest: str | None = None            # equal digests compile the same thing (None when not ok)
     seconds: float = 0.0
+    targets: tuple[TargetVerdict, ...] = ()    # each configured target (empty when not ok)
+    defines: tuple[tuple[str, str], ...] = ()  # config-host.h: each key and how it reads (as --build-config does)
 
 
 @dataclass(frozen=True)
