@@ -99,6 +99,8 @@ def _combination_json(verdict: Verdict, build: BuildClass | None) -> dict[str, o
         "class": build.representative.name if build is not None else None,
         "seconds": round(verdict.seconds, 3),
         "features": [{"name": f.name, "enabled": f.enabled, "reason": f.reason} for f in verdict.features],
+        "targets": [{"name": t.name, "devices": list(t.devices), "files": list(t.files)} for t in verdict.targets],
+        "defines": dict(verdict.defines),
     }
 
 
