@@ -53,7 +53,12 @@ def test_binaries_contain_exactly_their_kconfig_selection(built: Path) -> None:
     arm = device_names(built, "aarch64")
     assert "virt" in arm and "hv-balloon" not in arm and "pc-q35" not in arm
     devices = set((built / "aarch64-softmmu-config-devices.mak").read_text().split())
-    assert ("CONFIG_XLNX_ZYNQMP=y" in devices) == ("xlnx-zcu102" in arm)
+    assert ("CONFIG_XLNX_ZYNQMP_ARM=y" in devices) == ("xlnx-zcu102" in arm)
+    # As in QEMU: virtio-vga only where a board implies it (the PC), ramfb wherever fw_cfg has DMA
+    # (the PC boards and virt select it), ati-vga wherever PCI_DEVICES is.
+    assert "virtio-vga" in x86 and "virtio-vga" not in arm
+    assert "ramfb" in x86 and "ramfb" in arm
+    assert "ati-vga" in x86 and "ati-vga" in arm
 
 
 def test_common_code_is_compiled_once_from_all_sources(built: Path) -> None:

@@ -42,6 +42,17 @@ def test_hv_balloon_on_x86_64_and_kvm_only_where_it_serves(two_targets: Path) ->
     assert "#define CONFIG_KVM 1\n" in target_header(two_targets, "x86_64-softmmu")
 
 
+def test_device_selections_as_qemus(two_targets: Path) -> None:
+    """What a real configure writes agrees with QEMU 10.2 (tests/data/qemu-kconfig-facts.toml says
+    where each fact comes from; test_kconfig_qemu_facts.py checks them all in-process)."""
+    x86 = devices(two_targets, "x86_64-softmmu")
+    for symbol in ("MICROVM", "DEVICE_TREE", "FW_CFG_DMA", "VIRTIO_VGA", "XEN_EMU", "XEN_BUS"):
+        assert f"CONFIG_{symbol}=y" in x86, symbol
+    assert "CONFIG_PTIMER=y" not in x86
+    arm = devices(two_targets, "aarch64-softmmu")
+    assert "CONFIG_MSI_NONBROKEN=y" in arm and "CONFIG_PTIMER=y" in arm and "CONFIG_VIRTIO_VGA=y" not in arm
+
+
 def test_config_target_h_as_qemu_writes_it(two_targets: Path) -> None:
     text = target_header(two_targets, "aarch64-softmmu")
     for line in ("#define TARGET_ARCH AARCH64", "#define TARGET_ARM 1", "#define TARGET_AARCH64 1",
@@ -123,6 +134,10 @@ def test_no_accelerator_and_fdt_errors(tmp_path: Path) -> None:
     dropped = run_configure(tmp_path / "c", "--disable-fdt")
     for target in ("aarch64-softmmu", "arm-softmmu", "ppc64-softmmu", "riscv64-softmmu"):
         assert f"Disabling {target} due to missing libfdt" in dropped.stderr
+    # x86 keeps its PC boards; microvm, which needs libfdt, goes with what only it selects (as QEMU)
+    x86 = devices(tmp_path / "c", "x86_64-softmmu")
+    assert "CONFIG_Q35=y" in x86 and "CONFIG_I440FX=y" in x86
+    assert not {"CONFIG_MICROVM=y", "CONFIG_VIRTIO_MMIO=y", "CONFIG_DEVICE_TREE=y"} & set(x86)
     run_configure(tmp_path / "d", "--disable-tcg")
     report = json.loads((tmp_path / "d" / "qemu-config-report.json").read_text())
     assert set(report["targets"]) == {"i386-softmmu", "x86_64-softmmu"}
