@@ -43,7 +43,9 @@ from qemu_config.configure import decide  # noqa: E402
 from qemu_config.model import Environment  # noqa: E402
 from qemu_config.emit import write_outputs  # noqa: E402
 from qemu_config.outputs import build_outputs  # noqa: E402
-from qemu_config.probes import FunctionProbe, LibraryProbe, LinkProbe, PkgConfigProbe, ProgramProbe  # noqa: E402
+from qemu_config.cache import ProbeCache, default_cache_dir  # noqa: E402
+from qemu_config.probes import (FunctionProbe, LibraryProbe, LinkProbe, MachineProber, PkgConfigProbe,  # noqa: E402
+                               ProgramProbe)
 from qemu_config.rules import FEATURES, GDB_PROGRAMS, WARNING_FLAGS  # noqa: E402
 
 
@@ -105,7 +107,8 @@ def engine_cold(build: Path, cache_home: Path, argv: list[str]) -> float:
     env = Environment(source_dir=REPO, build_dir=build, python=sys.executable,
                       meson=tuple(bootstrap.meson_command()), ninja=bootstrap.find_ninja() or "ninja",
                       environ=environ)
-    config = decide(env, request, table, builtins, [])
+    prober = MachineProber(environ, ProbeCache(default_cache_dir(environ)))
+    config = decide(env, request, table, builtins, prober)
     write_outputs(build, build_outputs(config, argv))
     return time.perf_counter() - start
 

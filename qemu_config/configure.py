@@ -27,8 +27,7 @@ from .errors import UserError
 from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
-from .probes import GdbProbe, Probe, ProbeContext, ProbeOutcome, ProbeRunner
-from .cache import make_key
+from .probes import GdbProbe, MachineProber, Probe, ProbeOutcome, Prober
 from .host import HostMachine, host_from_macros
 from .installdirs import resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
@@ -37,8 +36,8 @@ from .sources import plan_sources
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
-from .remedies import InstallContext, build_triplet, missing_compiler
-from .toolchain import Toolchain, check_compiler_works, compiler_identity, predefined_macros, select_toolchain
+from .remedies import InstallContext, build_triplet
+from .toolchain import select_toolchain
 
 
 def _read_version(source_dir: Path) -> str:
@@ -55,24 +54,28 @@ def apply_host_defaults(values: Mapping[str, object], explicit: frozenset[str], 
 
 
 def decide(env: Environment, request: options.ConfigureRequest, table: options.OptionTable,
-           builtins: Sequence[options.MesonOption], log: list[str]) -> Configuration:
-    """Run every deciding stage; write nothing."""
+           builtins: Sequence[options.MesonOption], prober: Prober, log: list[str] | None = None) -> Configuration:
+    """Run every deciding stage; write nothing.
+
+    What the machine says comes from ``prober`` (:class:`MachineProber` in a real run): the
+    compiler's macros, its sanity check and the probes.  Besides that, decide() reads the source
+    tree and, for ``--python``, asks that interpreter which one it is.  ``log`` receives the
+    compiler's and the probes' logs, for config.log.
+    """
+    log = [] if log is None else log
     toolchain = select_toolchain(
         cross_prefix=request.cross_prefix, cc=request.cc, cxx=request.cxx, objcc=request.objcc,
         host_cc=request.host_cc, extra_cflags=request.extra_cflags, extra_cxxflags=request.extra_cxxflags,
         extra_objcflags=request.extra_objcflags, extra_ldflags=request.extra_ldflags, environ=env.environ,
     )
-    cache = ProbeCache(default_cache_dir(env.environ), enabled=not request.no_cache)
-    if request.clear_cache:
-        cache.clear()
-    host = _cached_host(toolchain, request.cpu, cache)
+    host = host_from_macros(prober.predefined_macros(toolchain), cpu_override=request.cpu,
+                            compiler=" ".join(toolchain.cc))
     if host.pointer_size < 8:
         raise UserError(f"QEMU requires a 64-bit CPU host architecture (the compiler targets {host.cpu})",
                         "use a 64-bit compiler, or --cross-prefix for a 64-bit host")
-    works_key = make_key("compiler-works", compiler_identity(toolchain), host.cpu_cflags)
-    if cache.get(works_key) is None:
-        log.append(check_compiler_works(toolchain, host.cpu_cflags))
-        cache.put(works_key, {"ok": True})
+    checked = prober.check_compiler(toolchain, host.cpu_cflags)
+    if checked is not None:
+        log.append(checked)
     if host.os == "windows":   # array options split on ';' there, as QEMU's configure does
         request = options.parse_configure_args(request.argv, table, builtins, windows_host=True)
     resolved = options.resolve_values(table, builtins, request)
@@ -100,11 +103,9 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
-    runner = ProbeRunner(ProbeContext(toolchain=toolchain, host=host, environ=env.environ, cache=cache,
-                                      static=fctx.static))
     asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]   # the report's order
     # The longest chains of processes (compiles of the flags, two gdb runs) start first.
-    outcomes = runner.run([WARNING_FLAGS_PROBE, gdb_probe, *wanted], required)
+    outcomes = prober.run(toolchain, host, [WARNING_FLAGS_PROBE, gdb_probe, *wanted], required, static=fctx.static)
     features, feature_warnings = decide_features(fctx, outcomes)
     reported = [p for p in dict.fromkeys(u for a in asked for u in (*a.depends_on(), a)) if p in outcomes]
     for outcome in (outcomes[p] for p in reported):
@@ -139,23 +140,8 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         gdb=gdb, plan=plan, targets=records, host_kconfig=kconfig_symbols, sources=sources,
         python_extension=not toolchain.cross, version=_read_version(env.source_dir),
         warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
-        consulted=ConsultedInputs(*runner.consulted()),
+        consulted=ConsultedInputs(*prober.consulted()),
     )
-
-
-def _cached_host(toolchain: Toolchain, cpu: str | None, cache: ProbeCache) -> HostMachine:
-    """The host model; the compiler's predefined macros are cached per compiler identity."""
-    if shutil.which(toolchain.cc[0]) is None:     # the first word, even a ccache the checks skip
-        raise UserError(f'C compiler "{toolchain.cc[0]}" either does not exist or does not work',
-                        missing_compiler(toolchain.cc[0]))
-    key = make_key("predefined-macros", compiler_identity(toolchain), toolchain.cflags)
-    hit = cache.get(key)
-    known = hit.get("macros") if hit else None
-    # The cached answer also serves the compiler checks, which would otherwise ask again.
-    macros = predefined_macros(toolchain.cc, toolchain.cflags, known=known if isinstance(known, dict) else None)
-    if not isinstance(known, dict):
-        cache.put(key, {"macros": macros})
-    return host_from_macros(macros, cpu_override=cpu, compiler=" ".join(toolchain.cc))
 
 
 def _usable_gdb(outcome: ProbeOutcome, warnings: list[str], *, explicit: bool) -> Gdb:
@@ -268,8 +254,11 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
         meson = tuple(bootstrap.meson_command())
     env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,
                       meson=meson, ninja=ninja, environ=environ)
+    cache = ProbeCache(default_cache_dir(environ), enabled=not request.no_cache)
+    if request.clear_cache:
+        cache.clear()
     log: list[str] = []
-    config = decide(env, request, table, builtins, log)
+    config = decide(env, request, table, builtins, MachineProber(environ, cache), log)
     files = outputs.build_outputs(config, argv)
     previous = {f.path: _read_or_none(build_dir / f.path) for f in files}
     changed = write_outputs(build_dir, files)

@@ -11,6 +11,11 @@ runs every probe once, as one pool in which a probe starts as soon as the
 probes it depends on are answered, and caches the outcomes in
 :mod:`qemu_config.cache`.  Knows no feature: :mod:`qemu_config.rules` says what
 to probe, :mod:`qemu_config.features` decides from the outcomes.
+
+Also owns :class:`Prober`, everything the deciding stages learn from the
+machine (the compiler's predefined macros, whether it works, the probes'
+outcomes), and its one implementation, :class:`MachineProber`, which asks the
+machine; a test answers from recorded outcomes instead.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence, Union
 
 from . import pkgconfig, toolchain as tc_mod
 from .cache import ProbeCache, make_key
+from .errors import UserError
 from .host import HostMachine
 from .pkgconfig import PkgConfigTool
+from .remedies import missing_compiler
 from .toolchain import Toolchain
 
 # --- what a probe is given ------------------------------------------------------
@@ -574,6 +581,76 @@ class ProbeRunner:
     @property
     def outcomes(self) -> Mapping[Probe, ProbeOutcome]:
         return dict(self._outcomes)
+
+
+# --- what the deciding stages ask of the machine -----------------------------
+
+
+class Prober(Protocol):
+    """What :func:`qemu_config.configure.decide` learns from the machine, in the order it asks.
+
+    :class:`MachineProber` asks the machine.  Anything else that answers these
+    questions (a table of recorded outcomes, in the tests) lets ``decide()``
+    decide a whole configuration without running a program.
+    """
+
+    def predefined_macros(self, toolchain: Toolchain) -> Mapping[str, str]:
+        """The C compiler's predefined macros (``cc CFLAGS -dM -E``), from which the host is modelled."""
+        ...
+
+    def check_compiler(self, toolchain: Toolchain, cpu_cflags: tuple[str, ...]) -> str | None:
+        """Whether the compiler builds a trivial program: its log, or None when an earlier run showed
+        it does.  A compiler that cannot is a UserError."""
+        ...
+
+    def run(self, toolchain: Toolchain, host: HostMachine, probes: Sequence[Probe], required: Sequence[Probe], *,
+            static: bool) -> Mapping[Probe, ProbeOutcome]:
+        """The outcome of every probe and of what it depends on, in the order asked (:meth:`ProbeRunner.run`)."""
+        ...
+
+    def consulted(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """(programs, directories, files) the answers depended on, for the no-op re-run; after :meth:`run`."""
+        ...
+
+
+class MachineProber:
+    """The machine's own answers: the compiler is asked and the probes are run, through the probe cache."""
+
+    def __init__(self, environ: Mapping[str, str], cache: ProbeCache) -> None:
+        self.environ = environ
+        self.cache = cache
+        self._runner: ProbeRunner | None = None
+
+    def predefined_macros(self, toolchain: Toolchain) -> Mapping[str, str]:
+        """Asked once per compiler identity and flags; the cached answer also serves the compiler checks."""
+        if shutil.which(toolchain.cc[0]) is None:     # the first word, even a ccache the checks skip
+            raise UserError(f'C compiler "{toolchain.cc[0]}" either does not exist or does not work',
+                            missing_compiler(toolchain.cc[0]))
+        key = make_key("predefined-macros", tc_mod.compiler_identity(toolchain), toolchain.cflags)
+        hit = self.cache.get(key)
+        known = hit.get("macros") if hit else None
+        macros = tc_mod.predefined_macros(toolchain.cc, toolchain.cflags,
+                                          known=known if isinstance(known, dict) else None)
+        if not isinstance(known, dict):
+            self.cache.put(key, {"macros": macros})
+        return macros
+
+    def check_compiler(self, toolchain: Toolchain, cpu_cflags: tuple[str, ...]) -> str | None:
+        key = make_key("compiler-works", tc_mod.compiler_identity(toolchain), cpu_cflags)
+        if self.cache.get(key) is not None:
+            return None
+        log = tc_mod.check_compiler_works(toolchain, cpu_cflags)
+        self.cache.put(key, {"ok": True})
+        return log
+
+    def run(self, toolchain: Toolchain, host: HostMachine, probes: Sequence[Probe], required: Sequence[Probe], *,
+            static: bool) -> Mapping[Probe, ProbeOutcome]:
+        self._runner = ProbeRunner(ProbeContext(toolchain=toolchain, host=host, environ=self.environ,
+                                                cache=self.cache, static=static))
+        return self._runner.run(probes, required)
+
+    def consulted(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        return self._runner.consulted() if self._runner is not None else ((), (), ())
 
 
 def probe_lines(outcomes: Sequence[ProbeOutcome]) -> list[str]:
