@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from e2e import build_core
+from recorded import Decider, decider_with_builtins
 
 # The features whose C code the extension tests exercise, on and off.
 CORE_FEATURES = ("pixman", "hv-balloon", "af-xdp")
@@ -37,3 +38,9 @@ def core_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_core(tmp_path_factory.mktemp("core-off"), f"--prefix={PREFIX}", "--disable-relocatable",
                       "--disable-coroutine-pool", "--disable-virglrenderer", "--disable-pie",
                       *(f"--disable-{f}" for f in CORE_FEATURES))
+
+
+@pytest.fixture(scope="session")
+def decider(tmp_path_factory: pytest.TempPathFactory) -> Decider:
+    """Decides configurations in this process (recorded.py); meson's builtin options are read once."""
+    return decider_with_builtins(tmp_path_factory.mktemp("meson-builtins"))

@@ -69,8 +69,13 @@ def snapshot(build_dir: Path) -> dict[str, int]:
 
 def parse_config_header(path: Path) -> dict[str, object]:
     """config-host.h as {KEY: True | False | text}."""
+    return parse_header_text(path.read_text())
+
+
+def parse_header_text(text: str) -> dict[str, object]:
+    """A generated header's text as {KEY: True (defined empty) | False (#undef) | its value}."""
     result: dict[str, object] = {}
-    for line in path.read_text().splitlines():
+    for line in text.splitlines():
         if line.startswith("#undef "):
             result[line.split()[1]] = False
         elif line.startswith("#define "):
