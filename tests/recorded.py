@@ -276,11 +276,16 @@ class Decider:
                table: options.OptionTable | None = None) -> Configuration:
         """Decide as configure() does; ``table`` replaces the source tree's meson_options.txt."""
         table = options.load_option_table(source_dir) if table is None else table
-        request = options.parse_configure_args(argv, table, self.every)
+        request = self.request(argv, table)
         env = Environment(source_dir=source_dir, build_dir=build_dir, python=str(build_dir / "pyvenv/bin/python3"),
                           meson=(str(build_dir / "pyvenv/bin/meson"),), ninja="/usr/bin/ninja",
                           environ=dict(self.environment if environ is None else environ))
         return decide(env, request, table, self.shown, prober)
+
+    def request(self, argv: Sequence[str], table: options.OptionTable | None = None) -> options.ConfigureRequest:
+        """argv parsed as configure() parses it (against this tree's option table unless given one)."""
+        return options.parse_configure_args(argv, options.load_option_table(REPO) if table is None else table,
+                                            self.every)
 
     def files(self, argv: Sequence[str], prober: Prober, **kwargs: object) -> dict[str, str]:
         """Every file configure would write, by its path in the build directory."""

@@ -159,6 +159,9 @@ def test_cross_builds_model_the_host(tmp_path: Path, prefix: str, os_name: str, 
     assert "[binaries]\nc = ['cc']" in (build / "config-meson.native").read_text()
     if prefix.startswith("aarch64"):
         assert "#define HOST_AARCH64 1\n" in header
+    else:   # mingw-w64's dlltool, headers and C library, probed for real
+        assert "#define CONFIG_PLUGIN\n" in header and "#undef CONFIG_GETLOADAVG\n" in header
+        assert "#define CONFIG_WHPX 1\n" in (build / "x86_64-softmmu-config-target.h").read_text()
     build_mak = (build / "qemu-config-build.mak").read_text()
     assert "PYTHON_EXTENSION=n" in build_mak  # no host Python to build the extension against
 
@@ -261,8 +264,10 @@ def test_noop_rerun_is_recognised_and_any_input_change_is_not(tmp_path: Path) ->
     (build / "config-host.h").unlink()
     restored = run_configure(build, env=env)
     assert not restored.stdout.startswith("Nothing") and (build / "config-host.h").exists()
+    assert "(cached)" in restored.stdout       # the probe cache outlives the configure that filled it
     # --clear-cache and --no-cache always run the probes.
-    assert not run_configure(build, "--no-cache", env=env).stdout.startswith("Nothing")
+    uncached = run_configure(build, "--no-cache", env=env)
+    assert not uncached.stdout.startswith("Nothing") and "(cached)" not in uncached.stdout
 
 
 def test_make_install_honours_destdir(native_build: Path, tmp_path: Path) -> None:
