@@ -118,30 +118,6 @@ def test_unknown_option_is_one_error_and_leaves_the_build_dir_alone(tmp_path: Pa
     assert snapshot(build) == before
 
 
-def test_python_that_is_not_the_venv_s_is_said_to_be_unused(tmp_path: Path) -> None:
-    """--python picks the venv's interpreter when configure makes the venv; later, another one is not used."""
-    build = tmp_path / "b"
-    run_configure(build)
-    venv_python = build / "pyvenv" / "bin" / "python3"
-    same = run_configure(build, f"--python={venv_python}")
-    assert "--python" not in same.stdout + same.stderr
-    other = run_configure(build, "--python=/nonexistent/python3")
-    assert other.returncode == 0
-    warning = [l for l in (other.stdout + other.stderr).splitlines() if "--python=" in l]
-    assert len(warning) == 1 and warning[0].startswith("WARNING: --python=/nonexistent/python3 is not used (")
-
-
-def test_help_names_every_option(tmp_path: Path) -> None:
-    proc = run_configure(tmp_path / "b", "--help")
-    assert proc.returncode == 0
-    text = proc.stdout
-    from qemu_config import options
-
-    for opt in options.load_option_table(REPO).options:
-        assert opt.name.replace("_", "-") in text or any(s.split("=")[0] in text for s in options.spellings(opt)), opt.name
-    assert "--cross-prefix" in text and "--target-list" in text
-
-
 @pytest.mark.parametrize("prefix,os_name,defined,undefined", [
     ("x86_64-w64-mingw32-", "windows", "CONFIG_WIN32", "CONFIG_POSIX"),
     ("aarch64-linux-gnu-", "linux", "CONFIG_LINUX", "CONFIG_WIN32"),
@@ -222,13 +198,6 @@ def test_config_status_replays_configure(tmp_path: Path) -> None:
     proc = run(["./config.status"], cwd=build, env={k: v for k, v in os.environ.items() if k != "CFLAGS"})
     assert proc.returncode == 0, proc.stderr
     assert snapshot(build) == before
-
-
-def test_relocatable_warning_when_bindir_outside_prefix(tmp_path: Path) -> None:
-    proc = run_configure(tmp_path / "b", "--bindir=/opt/bin")
-    assert "bindir not included within prefix, the installation will not be relocatable." in proc.stderr
-    quiet = run_configure(tmp_path / "c", "--bindir=/opt/bin", "--disable-relocatable")
-    assert "relocatable" not in quiet.stderr
 
 
 def test_engine_package_imports_with_the_standard_library_alone() -> None:

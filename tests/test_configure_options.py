@@ -234,3 +234,12 @@ def test_a_malformed_entry_is_refused() -> None:
         ConfigureOption(flags=(options.Flag("--x"), options.Flag("--y")), help="two flags, none shown")
     with pytest.raises(ValueError):
         ConfigureOption(flags=(options.Flag("--enable-x"),), help="a feature", section="features")
+
+
+def test_help_names_every_option_of_the_project(shown) -> None:
+    """./configure --help (this text: configure() returns it) names each option of meson_options.txt."""
+    text = help_text(options.load_option_table(REPO), shown)
+    for opt in options.load_option_table(REPO).options:
+        assert opt.name.replace("_", "-") in text or any(s.split("=")[0] in text for s in options.spellings(opt)), \
+            opt.name
+    assert "--cross-prefix" in text and "--target-list" in text
