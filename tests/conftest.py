@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from e2e import build_core
-from recorded import Decider, decider_with_builtins
+from qemu_config import options
+from recorded import Decider, shown_builtins
 
 # The features whose C code the extension tests exercise, on and off.
 CORE_FEATURES = ("pixman", "hv-balloon", "af-xdp")
@@ -41,6 +42,12 @@ def core_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def decider(tmp_path_factory: pytest.TempPathFactory) -> Decider:
-    """Decides configurations in this process (recorded.py); meson's builtin options are read once."""
-    return decider_with_builtins(tmp_path_factory.mktemp("meson-builtins"))
+def meson_builtins(tmp_path_factory: pytest.TempPathFactory) -> tuple[options.MesonOption, ...]:
+    """Every builtin option of the pinned meson, asked once per session (meson introspect)."""
+    return options.builtin_options(include_hidden=True, cache=tmp_path_factory.mktemp("meson-builtins"))
+
+
+@pytest.fixture(scope="session")
+def decider(meson_builtins: tuple[options.MesonOption, ...]) -> Decider:
+    """Decides configurations in this process (recorded.py)."""
+    return Decider(shown_builtins(meson_builtins), meson_builtins)

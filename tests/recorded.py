@@ -293,6 +293,6 @@ class Decider:
         return {f.path: f.text for f in build_outputs(config, argv)}
 
 
-def decider_with_builtins(cache: Path) -> Decider:
-    """A Decider whose builtin options come from the pinned meson (cached in ``cache``)."""
-    return Decider(options.builtin_options(cache=cache), options.builtin_options(cache=cache, include_hidden=True))
+def shown_builtins(every: Sequence[MesonOption]) -> tuple[MesonOption, ...]:
+    """Of meson's builtin options, those configure shows in --help and resolves with."""
+    return tuple(o for o in every if o.name in options.HELP_BUILTINS)

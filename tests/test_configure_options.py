@@ -17,6 +17,7 @@ import pytest
 from qemu_config import options
 from qemu_config.errors import UsageError
 from qemu_config.options import CONFIGURE_OPTIONS, ConfigureOption, ConfigureRequest, parse_configure_args
+from recorded import shown_builtins
 
 REPO = Path(__file__).resolve().parent.parent
 QEMU_OPTIONS = Path(__file__).parent / "data" / "qemu-options" / "meson_options.txt"
@@ -30,8 +31,8 @@ def qemu() -> options.OptionTable:
 
 
 @pytest.fixture(scope="module")
-def shown(tmp_path_factory: pytest.TempPathFactory) -> tuple[options.MesonOption, ...]:
-    return options.builtin_options(cache=tmp_path_factory.mktemp("cache"))
+def shown(meson_builtins: tuple[options.MesonOption, ...]) -> tuple[options.MesonOption, ...]:
+    return shown_builtins(meson_builtins)
 
 
 def help_text(table: options.OptionTable, builtins: tuple[options.MesonOption, ...], **kw: object) -> str:
