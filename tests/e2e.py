@@ -23,13 +23,21 @@ VOLATILE = {"config.log", ".ninja_log", ".ninja_deps"}
 VOLATILE_DIRS = {"pyvenv", "meson-logs"}
 
 
+def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a Python program a test runs (meson, configure): its byte code, and that of the
+    modules it imports, is kept in one cache for the whole test run, even where PYTHONDONTWRITEBYTECODE is
+    set, rather than compiled again by every process.  test_fresh_setup.py runs configure without it, as a
+    new user does."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(TEST_CACHE_HOME / "pycache")
+    env.update(extra or {})
+    return env
+
+
 def configure_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
+    env = tool_env()
     env["PYTHON"] = sys.executable   # the test's interpreter: its packages are visible to the new venv
     env["XDG_CACHE_HOME"] = str(TEST_CACHE_HOME)
-    # One byte-code cache for every configure the tests run (the engine's, meson's, jinja2's modules),
-    # rather than one per build directory; test_fresh_setup.py runs configure without it, as a new user does.
-    env["PYTHONPYCACHEPREFIX"] = str(TEST_CACHE_HOME / "pycache")
     env.pop("MAKEFLAGS", None)
     env.pop("MAKELEVEL", None)
     if extra:
