@@ -1,5 +1,6 @@
-"""Targets in real configure runs: a target refused by a real cross compiler's probes, and
-`qemu-config explain CONFIG_X --target T` on a configured build directory.
+"""Targets in real configure runs: a refused target as configure prints it (natively, and from a
+real cross compiler's probes), and `qemu-config explain CONFIG_X --target T` on a configured
+build directory.
 
 Targets, accelerators and devices are decided in-process in test_decide.py (from recorded
 answers for Linux, Windows, Darwin and NetBSD hosts) and test_targets.py.
@@ -38,6 +39,16 @@ def test_aarch64_cross_without_arm64_libfdt_says_not_found(tmp_path: Path) -> No
     proc = run_configure(build, "--cross-prefix=aarch64-linux-gnu-", "--target-list=aarch64-softmmu", check=False)
     text = assert_one_error(proc, "ERROR: fdt not found for the aarch64 host, but required by targets aarch64-softmmu")
     assert tuple(l for l in text.splitlines() if not l.startswith("WARNING")) == AARCH64_CROSS_FDT_ERROR
+    assert snapshot(build) == before and not (build / "config.log").exists()
+
+
+def test_refused_target_is_one_error_and_writes_nothing(tmp_path: Path) -> None:
+    build = tmp_path / "b"
+    build.mkdir()
+    before = snapshot(build)
+    proc = run_configure(build, "--disable-fdt", "--target-list=aarch64-softmmu,x86_64-softmmu", check=False)
+    assert_one_error(proc, "ERROR: fdt disabled but required by targets aarch64-softmmu\n",
+                     "because --disable-fdt was given", "next: drop --disable-fdt")
     assert snapshot(build) == before and not (build / "config.log").exists()
 
 
