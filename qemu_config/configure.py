@@ -144,6 +144,14 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     )
 
 
+def probe_cache(request: options.ConfigureRequest, environ: Mapping[str, str]) -> ProbeCache:
+    """The user's probe cache, as this run asks for it: emptied first (--clear-cache), or ignored (--no-cache)."""
+    cache = ProbeCache(default_cache_dir(environ), enabled=not request.no_cache)
+    if request.clear_cache:
+        cache.clear()
+    return cache
+
+
 def _usable_gdb(outcome: ProbeOutcome, warnings: list[str], *, explicit: bool) -> Gdb:
     """QEMU's rule: a gdb older than 9.1 is not used."""
     if not outcome.ok:
@@ -254,11 +262,8 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
         meson = tuple(bootstrap.meson_command())
     env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,
                       meson=meson, ninja=ninja, environ=environ)
-    cache = ProbeCache(default_cache_dir(environ), enabled=not request.no_cache)
-    if request.clear_cache:
-        cache.clear()
     log: list[str] = []
-    config = decide(env, request, table, builtins, MachineProber(environ, cache), log)
+    config = decide(env, request, table, builtins, MachineProber(environ, probe_cache(request, environ)), log)
     files = outputs.build_outputs(config, argv)
     previous = {f.path: _read_or_none(build_dir / f.path) for f in files}
     changed = write_outputs(build_dir, files)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from e2e import build_core
+from qemu_config import options
+from recorded import Decider, shown_builtins
 
 # The features whose C code the extension tests exercise, on and off.
 CORE_FEATURES = ("pixman", "hv-balloon", "af-xdp")
@@ -37,3 +39,15 @@ def core_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_core(tmp_path_factory.mktemp("core-off"), f"--prefix={PREFIX}", "--disable-relocatable",
                       "--disable-coroutine-pool", "--disable-virglrenderer", "--disable-pie",
                       *(f"--disable-{f}" for f in CORE_FEATURES))
+
+
+@pytest.fixture(scope="session")
+def meson_builtins(tmp_path_factory: pytest.TempPathFactory) -> tuple[options.MesonOption, ...]:
+    """Every builtin option of the pinned meson, asked once per session (meson introspect)."""
+    return options.builtin_options(include_hidden=True, cache=tmp_path_factory.mktemp("meson-builtins"))
+
+
+@pytest.fixture(scope="session")
+def decider(meson_builtins: tuple[options.MesonOption, ...]) -> Decider:
+    """Decides configurations in this process (recorded.py)."""
+    return Decider(shown_builtins(meson_builtins), meson_builtins)

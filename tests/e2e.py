@@ -23,8 +23,19 @@ VOLATILE = {"config.log", ".ninja_log", ".ninja_deps"}
 VOLATILE_DIRS = {"pyvenv", "meson-logs"}
 
 
+def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a Python program a test runs (meson, configure): its byte code, and that of the
+    modules it imports, is kept in one cache for the whole test run, even where PYTHONDONTWRITEBYTECODE is
+    set, rather than compiled again by every process.  test_fresh_setup.py runs configure without it, as a
+    new user does."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(TEST_CACHE_HOME / "pycache")
+    env.update(extra or {})
+    return env
+
+
 def configure_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
+    env = tool_env()
     env["PYTHON"] = sys.executable   # the test's interpreter: its packages are visible to the new venv
     env["XDG_CACHE_HOME"] = str(TEST_CACHE_HOME)
     env.pop("MAKEFLAGS", None)
@@ -69,8 +80,13 @@ def snapshot(build_dir: Path) -> dict[str, int]:
 
 def parse_config_header(path: Path) -> dict[str, object]:
     """config-host.h as {KEY: True | False | text}."""
+    return parse_header_text(path.read_text())
+
+
+def parse_header_text(text: str) -> dict[str, object]:
+    """A generated header's text as {KEY: True (defined empty) | False (#undef) | its value}."""
     result: dict[str, object] = {}
-    for line in path.read_text().splitlines():
+    for line in text.splitlines():
         if line.startswith("#undef "):
             result[line.split()[1]] = False
         elif line.startswith("#define "):

@@ -3,7 +3,9 @@
 
 Unit tests decide from recorded probe outcomes in-process; the end-to-end tests configure and
 build for real and read the binaries' ELF headers (PIE or not, static or not), and use a real
-compiler that cannot link PIE (a wrapper that refuses -pie) for the toolchain's failure.
+compiler that cannot link PIE (a wrapper that refuses -pie) for the toolchain's failure.  That a
+static build refuses a library without static archives is decided from real probes in
+test_features_real.py.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e import run, run_configure, run_ninja, snapshot
+from e2e import run, run_configure, run_ninja
 from qemu_config.errors import UserError
 from qemu_config.features import FeatureContext, FeatureDecision, decide_features, feature_probes, probes_needed
 from qemu_config.host import host_from_macros
@@ -23,7 +25,8 @@ from qemu_config.outputs import executable_flags
 from qemu_config.probes import ProbeOutcome
 from qemu_config.rules import FEATURES
 from qemu_config.targets import available_targets, select_targets
-from test_features_e2e import assert_one_error
+from recorded import Decider
+from test_features_real import on_this_machine
 
 REPO = Path(__file__).resolve().parent.parent
 LINUX = host_from_macros({"__linux__": "1", "__x86_64__": "1"})
@@ -144,6 +147,7 @@ def test_disable_system_leaves_no_default_target_and_refuses_a_named_one() -> No
         select_targets(TARGETS, ("x86_64-softmmu",), (), words={"system": "disabled"})
     assert info.value.message == ("--target-list names x86_64-softmmu, a system emulation target, "
                                   "but --disable-system was given")
+    assert info.value.details[-1].startswith("next: drop --disable-system")
 
 
 @pytest.mark.parametrize("word", ["user", "linux-user", "bsd-user"])
@@ -182,14 +186,15 @@ def report(build: Path) -> dict:
     return json.loads((build / "qemu-config-report.json").read_text())
 
 
-def build_kind(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[Path, ElfKind]:
+def build_kind(tmp_path: Path, *args: str) -> tuple[Path, ElfKind, str]:
+    """Configure and build x86_64-softmmu with ``args``: the build, its binary's kind, configure's stderr."""
     build = tmp_path / "b"
-    run_configure(build, "--target-list=x86_64-softmmu", *args, env=env)
+    configured = run_configure(build, "--target-list=x86_64-softmmu", *args)
     run_ninja(build)
     exe = build / "qemu-system-x86_64"
     version = run([str(exe), "--version"])
     assert version.returncode == 0 and version.stdout.startswith("QEMU emulator version"), version.stderr
-    return build, elf_kind(exe)
+    return build, elf_kind(exe), configured.stderr
 
 
 @pytest.mark.slow
@@ -207,7 +212,7 @@ def test_session_builds_are_pie_or_not_as_configured(request: pytest.FixtureRequ
     (("--static", "--disable-pie"), ElfKind(pie=False, dynamic=False)),
 ])
 def test_binaries_are_built_as_configured(tmp_path: Path, args: tuple[str, ...], expected: ElfKind) -> None:
-    build, kind = build_kind(tmp_path, *args)
+    build, kind, _ = build_kind(tmp_path, *args)
     assert kind == expected
     features = report(build)["features"]
     assert features["pie"]["resolved"] == ("enabled" if expected.pie else "disabled")
@@ -219,17 +224,6 @@ def test_binaries_are_built_as_configured(tmp_path: Path, args: tuple[str, ...],
         assert virgl["resolved"] == "disabled" and "do not link statically" in virgl["reason"], virgl
         extension = next(build.glob("qemu_core*.so"))   # the extension stays a shared object
         assert extension.exists()
-
-
-@pytest.mark.slow
-def test_static_build_refuses_a_feature_without_static_archives(tmp_path: Path) -> None:
-    build = tmp_path / "b"
-    build.mkdir()
-    before = snapshot(build)
-    proc = run_configure(build, "--target-list=x86_64-softmmu", "--static", "--enable-virglrenderer", check=False)
-    assert_one_error(proc, "ERROR: Feature virglrenderer cannot be enabled",
-                     "its libraries do not link statically", "leave out --static", "--disable-virglrenderer")
-    assert snapshot(build) == before
 
 
 def write_no_pie_compiler(directory: Path) -> Path:
@@ -246,18 +240,19 @@ def write_no_pie_compiler(directory: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_toolchain_without_pie(tmp_path: Path) -> None:
+def test_toolchain_without_pie(tmp_path: Path, decider: Decider) -> None:
     cc = write_no_pie_compiler(tmp_path / "bin")
-    build, kind = build_kind(tmp_path, f"--cc={cc}")
+    build, kind, stderr = build_kind(tmp_path, f"--cc={cc}")
     assert kind == ElfKind(pie=False, dynamic=True)
-    proc = run_configure(build, "--target-list=x86_64-softmmu", f"--cc={cc}")
-    assert "WARNING: Disabling PIE due to missing toolchain support" in proc.stderr
+    assert "WARNING: Disabling PIE due to missing toolchain support" in stderr
     assert report(build)["features"]["pie"]["reason"] == \
         'not usable on the x86_64 host: link test "PIE" (-Werror -fPIE -pie) failed'
-    refused = run_configure(tmp_path / "enabled", "--target-list=x86_64-softmmu", f"--cc={cc}", "--enable-pie",
-                            check=False)
-    assert_one_error(refused, "ERROR: PIE not available due to missing toolchain support",
-                     'probed: link test "PIE" (-Werror -fPIE -pie)', "next: or build without it: --disable-pie")
+    # --enable-pie with the same compiler, decided in-process from the same real probes
+    with pytest.raises(UserError) as refused:
+        on_this_machine(decider, ["--target-list=x86_64-softmmu", f"--cc={cc}", "--enable-pie"])
+    assert refused.value.message == "PIE not available due to missing toolchain support"
+    assert 'probed: link test "PIE" (-Werror -fPIE -pie) for the x86_64 host' in refused.value.details
+    assert "next: or build without it: --disable-pie" in refused.value.details
 
 
 @pytest.mark.slow
@@ -270,7 +265,3 @@ def test_disable_system_builds_no_emulator(tmp_path: Path) -> None:
     assert "TARGET_DIRS=\n" in (build / "config-host.mak").read_text()
     run_ninja(build)
     assert not list(build.glob("qemu-system-*"))
-    named = run_configure(tmp_path / "named", "--disable-system", "--target-list=x86_64-softmmu", check=False)
-    assert_one_error(named, "--disable-system was given", "next: drop --disable-system")
-    user = run_configure(tmp_path / "user", "--enable-linux-user", check=False)
-    assert_one_error(user, "ERROR: --enable-linux-user: user-mode emulation is not available")

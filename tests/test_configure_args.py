@@ -17,6 +17,7 @@ from qemu_config import options
 from qemu_config.options import arguments
 from qemu_config.errors import UsageError
 from qemu_config.options import ConfigureRequest, parse_configure_args, resolve_values
+from recorded import shown_builtins
 
 REPO = Path(__file__).resolve().parent.parent
 # QEMU's own option declarations that these tests need (names, types, choices, defaults), kept as
@@ -35,13 +36,13 @@ def project() -> options.OptionTable:
 
 
 @pytest.fixture(scope="module")
-def builtins(tmp_path_factory: pytest.TempPathFactory) -> tuple[options.MesonOption, ...]:
-    return options.builtin_options(include_hidden=True, cache=tmp_path_factory.mktemp("cache"))
+def builtins(meson_builtins: tuple[options.MesonOption, ...]) -> tuple[options.MesonOption, ...]:
+    return meson_builtins
 
 
 @pytest.fixture(scope="module")
 def shown(builtins: tuple[options.MesonOption, ...]) -> tuple[options.MesonOption, ...]:
-    return tuple(o for o in builtins if o.name in options.HELP_BUILTINS)
+    return shown_builtins(builtins)
 
 
 def table_of(text: str) -> options.OptionTable:

@@ -17,6 +17,7 @@ import pytest
 from qemu_config import options
 from qemu_config.errors import UsageError
 from qemu_config.options import CONFIGURE_OPTIONS, ConfigureOption, ConfigureRequest, parse_configure_args
+from recorded import shown_builtins
 
 REPO = Path(__file__).resolve().parent.parent
 QEMU_OPTIONS = Path(__file__).parent / "data" / "qemu-options" / "meson_options.txt"
@@ -30,8 +31,8 @@ def qemu() -> options.OptionTable:
 
 
 @pytest.fixture(scope="module")
-def shown(tmp_path_factory: pytest.TempPathFactory) -> tuple[options.MesonOption, ...]:
-    return options.builtin_options(cache=tmp_path_factory.mktemp("cache"))
+def shown(meson_builtins: tuple[options.MesonOption, ...]) -> tuple[options.MesonOption, ...]:
+    return shown_builtins(meson_builtins)
 
 
 def help_text(table: options.OptionTable, builtins: tuple[options.MesonOption, ...], **kw: object) -> str:
@@ -234,3 +235,12 @@ def test_a_malformed_entry_is_refused() -> None:
         ConfigureOption(flags=(options.Flag("--x"), options.Flag("--y")), help="two flags, none shown")
     with pytest.raises(ValueError):
         ConfigureOption(flags=(options.Flag("--enable-x"),), help="a feature", section="features")
+
+
+def test_help_names_every_option_of_the_project(shown) -> None:
+    """./configure --help (this text: configure() returns it) names each option of meson_options.txt."""
+    text = help_text(options.load_option_table(REPO), shown)
+    for opt in options.load_option_table(REPO).options:
+        assert opt.name.replace("_", "-") in text or any(s.split("=")[0] in text for s in options.spellings(opt)), \
+            opt.name
+    assert "--cross-prefix" in text and "--target-list" in text

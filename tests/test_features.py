@@ -1,5 +1,6 @@
 """features.py: which probes a request needs, and the decisions and remedies from recorded probe
-outcomes (unit level; the decisions against real probes are in test_features_e2e.py)."""
+outcomes, one feature at a time (whole configurations: test_decide.py; against real probes:
+test_features_real.py)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,137 @@ def test_explain_says_why_and_what_next() -> None:
     assert text.startswith("fdt: disabled (auto) because not found for the aarch64 host: find_library fdt")
     assert "  next: install the arm64 development files (Debian multiarch: dpkg --add-architecture arm64 && " \
            "apt-get update && apt-get install libfdt-dev:arm64)\n" in text
+
+
+# --- decide_feature: each state against each kind of probe answer ---------------------------------
+
+def outcome(probe, status: str, detail: str, version: str | None = None) -> ProbeOutcome:
+    return ProbeOutcome(probe, status == "found", status, detail, version)
+
+
+PIXMAN_ANSWERS = {
+    "found": outcome(PIXMAN_PC, "found", "found 0.42.2", "0.42.2"),
+    "missing": outcome(PIXMAN_PC, "missing", "Package pixman-1 was not found"),
+    "too-old": outcome(PIXMAN_PC, "too-old", "pixman-1 found 0.20.0 but >= 0.21.8 is needed", "0.20.0"),
+    "no-pkg-config": outcome(PIXMAN_PC, "no-pkg-config", "pkg-config not found (looked for pkg-config)"),
+}
+
+
+@pytest.mark.parametrize("answer, enabled, cause, reason", [
+    ("found", True, "", "pkg-config pixman-1 >=0.21.8: found 0.42.2"),
+    ("missing", False, "not-found", "not found for the x86_64 host: pkg-config pixman-1 >=0.21.8: "
+                                    "Package pixman-1 was not found"),
+    ("too-old", False, "unusable", "not usable on the x86_64 host: pkg-config pixman-1 >=0.21.8: "
+                                   "pixman-1 found 0.20.0 but >= 0.21.8 is needed"),
+    ("no-pkg-config", False, "not-found", "not found for the x86_64 host: pkg-config pixman-1 >=0.21.8: "
+                                          "pkg-config not found (looked for pkg-config)"),
+])
+def test_auto_follows_the_probe(answer: str, enabled: bool, cause: str, reason: str) -> None:
+    decision = decide(PIXMAN, ctx(), {PIXMAN_PC: PIXMAN_ANSWERS[answer]})
+    assert (decision.enabled, decision.requested, decision.cause, decision.reason) == (enabled, "auto", cause, reason)
+    assert decision.symbols == ("CONFIG_PIXMAN",) and decision.host_kconfig == ("CONFIG_PIXMAN",)
+    assert decision.version == ("0.42.2" if enabled else None)
+    assert decision.probes == (PIXMAN_ANSWERS[answer],)
+    assert bool(decision.next_steps) is not enabled        # what would turn it on, when it is off
+
+
+@pytest.mark.parametrize("answer", ["missing", "too-old", "no-pkg-config"])
+def test_enabled_and_not_usable_is_an_error(answer: str) -> None:
+    lines = required_error(PIXMAN, ctx(explicit={"pixman"}, pixman="enabled"), {PIXMAN_PC: PIXMAN_ANSWERS[answer]})
+    assert lines[0] == "ERROR: Feature pixman cannot be enabled"
+    assert lines[2] == f"       found: {PIXMAN_ANSWERS[answer].detail}"
+    assert lines[-1] == "       next: or build without it: --disable-pixman"
+
+
+def test_enabled_and_found() -> None:
+    decision = decide(PIXMAN, ctx(explicit={"pixman"}, pixman="enabled"), {PIXMAN_PC: PIXMAN_ANSWERS["found"]})
+    assert decision.enabled and decision.requested == "enabled" and decision.version == "0.42.2"
+
+
+@pytest.mark.parametrize("context, cause, reason, next_step", [
+    (ctx(explicit={"pixman"}, pixman="disabled"), "given", "--disable-pixman was given", "drop --disable-pixman"),
+    (ctx(pixman="disabled"), "default", "option pixman defaults to disabled", "add --enable-pixman"),
+    (ctx(without_default_features=True, pixman="disabled"), "no-default-features",
+     "--without-default-features turns auto into disabled", "add --enable-pixman"),
+])
+def test_disabled_says_why(context: FeatureContext, cause: str, reason: str, next_step: str) -> None:
+    decision = decide(PIXMAN, context, {})       # a disabled feature is never probed: no outcome to read
+    assert not decision.enabled and decision.requested == "disabled"
+    assert (decision.cause, decision.reason, decision.next_steps) == (cause, reason, (next_step,))
+
+
+def test_a_feature_of_another_host() -> None:
+    kvm = BY_NAME["kvm"]
+    decision = decide(kvm, ctx(host=WINDOWS, kvm="auto"), {})
+    assert not decision.enabled and decision.cause == "other-host"
+    assert decision.reason == "only needed on linux hosts; this host is windows"
+    lines = required_error(kvm, ctx(host=WINDOWS, explicit={"kvm"}, kvm="enabled"), {})
+    assert lines == ["ERROR: KVM not available on this platform",
+                     "       this host is windows; it is available on linux hosts", "       next: --disable-kvm"]
+    assert decide(kvm, ctx(kvm="auto"), {}).reason == "available on linux hosts"
+
+
+def test_requirements_turn_auto_off_and_refuse_enabled() -> None:
+    bpf_off = FeatureDecision("bpf", "auto", False, "not found for the x86_64 host: pkg-config libbpf >=1.1.0: gone")
+    af_xdp = BY_NAME["af_xdp"]
+    libxdp = af_xdp.probes[0]
+    found_xdp = {libxdp: outcome(libxdp, "found", "found 1.3.1", "1.3.1")}
+    decision = decide_feature(af_xdp, ctx(), {"bpf": bpf_off}, found_xdp, lambda _: None)
+    assert not decision.enabled and decision.cause == "requirement"
+    assert decision.reason == ("libxdp requested, but libbpf is not available: bpf is off "
+                               "(not found for the x86_64 host: pkg-config libbpf >=1.1.0: gone)")
+    with pytest.raises(UserError) as info:
+        decide_feature(af_xdp, ctx(explicit={"af_xdp"}, af_xdp="enabled"), {"bpf": bpf_off}, found_xdp,
+                       lambda _: None)
+    assert info.value.message == "libxdp requested, but libbpf is not available"
+    bpf_on = FeatureDecision("bpf", "auto", True, "found")
+    assert decide_feature(af_xdp, ctx(), {"bpf": bpf_on}, found_xdp, lambda _: None).enabled
+
+
+def test_a_requirement_on_an_option_and_on_the_build() -> None:
+    plugins = BY_NAME["plugins"]
+    assert decide(plugins, ctx(), {}).enabled
+    assert decide(plugins, ctx(), {}).reason == "nothing rules it out"
+    off = decide(plugins, ctx(tcg="disabled"), {})
+    assert not off.enabled and off.reason == "Can't enable plugins on non-TCG builds: option tcg is disabled"
+    static = FeatureContext(values=DEFAULTS, explicit=frozenset(), host=LINUX, static=True,
+                            without_default_features=False)
+    assert decide(plugins, static, {}).reason == "static and plugins are mutually incompatible: the build is static"
+    assert decide(plugins, ctx(explicit={"plugins"}, plugins=True), {}).reason == "--enable-plugins was given"
+
+
+def test_auto_warning_only_when_the_feature_s_own_test_failed() -> None:
+    hv = BY_NAME["hv_balloon"]
+    link = hv.probes[0]
+    glib = link.uses[0]
+    warned: list[str] = []
+    failed = {glib: outcome(glib, "found", "found 2.66.0", "2.66.0"), link: outcome(link, "failed", "does not link")}
+    decision = decide_feature(hv, ctx(), {}, failed, warned.append)
+    assert warned == ["could not find glib support for hv-balloon, disabling"] and decision.cause == "unusable"
+    warned.clear()
+    no_glib = {glib: outcome(glib, "missing", "Package glib-2.0 was not found"),
+               link: outcome(link, "skipped", "glib-2.0 not available: Package glib-2.0 was not found")}
+    decision = decide_feature(hv, ctx(), {}, no_glib, warned.append)
+    assert warned == [] and decision.cause == "not-found"
+    assert decision.reason == ('not found for the x86_64 host: link test "GTree node API" not run: '
+                               "Package glib-2.0 was not found")
+
+
+def test_combo_option_resolves_to_its_value_and_refuses_internal() -> None:
+    fdt = BY_NAME["fdt"]
+    library = fdt.probes[0]
+    found_lib = {library: ProbeOutcome(library, True, "found", "library fdt found", libs=("-lfdt",))}
+    for value in ("auto", "system", "enabled"):
+        decision = decide(fdt, ctx(explicit={"fdt"}, fdt=value), found_lib)
+        assert decision.enabled and decision.value == "system" and decision.requested == value
+    assert decide(fdt, ctx(explicit={"fdt"}, fdt="disabled"), {}).value == "disabled"
+    lines = required_error(fdt, ctx(explicit={"fdt"}, fdt="internal"), {})
+    assert lines[0].startswith("ERROR: fdt=internal cannot be used: it builds libfdt from the dtc subproject")
+    assert lines[1] == "       next: use --enable-fdt=system"
+    too_old = {library: ProbeOutcome(library, False, "too-old", 'library fdt found, but link test '
+                                     '"fdt_find_max_phandle" failed')}
+    assert required_error(fdt, ctx(explicit={"fdt"}, fdt="system"), too_old)[0] == \
+        "ERROR: system libfdt is too old (1.5.1 or newer required)"
 
 
 # --- warnings for auto features --------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 import reference
+from e2e import tool_env
 from qemu_config import bootstrap, options
 from qemu_config.options import meson_builtins
 from qemu_config.errors import UsageError, UserError
@@ -49,7 +50,7 @@ def introspect_user(text: str, tmp: Path) -> list[dict[str, Any]]:
     (tmp / "meson.build").write_text("project('x', 'c')\n", encoding="utf-8")
     (tmp / "meson_options.txt").write_text(text, encoding="utf-8")
     proc = subprocess.run([*_meson(), "introspect", "--buildoptions", str(tmp / "meson.build")],
-                          capture_output=True, text=True, cwd=tmp)
+                          capture_output=True, text=True, cwd=tmp, env=tool_env())
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     return [e for e in json.loads(proc.stdout) if e["section"] == "user"]
 
@@ -84,7 +85,7 @@ def meson_interpreter(paths: list[Path], tmp: Path) -> list[dict[str, Any]]:
     meson = _meson()
     out = tmp / "oracle.json"
     proc = subprocess.run([meson[0], "-c", ORACLE_SCRIPT, *map(str, paths)], capture_output=True, text=True,
-                          env={**os.environ, "ORACLE_OUT": str(out)})
+                          env=tool_env({"ORACLE_OUT": str(out)}))
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(out.read_text())
 
@@ -646,7 +647,7 @@ def test_invalid_files_fail_meson_setup(tmp_path: Path) -> None:
         (src / "meson.build").write_text("project('x', 'c')\n")
         (src / "meson_options.txt").write_text(text + "\n")
         proc = subprocess.run([*_meson(), "setup", str(tmp_path / f"b{i}"), str(src)],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=tool_env())
         assert proc.returncode != 0
         with pytest.raises(UsageError):
             options.parse_option_file(src / "meson_options.txt")
@@ -757,7 +758,7 @@ def introspect_builtins(tmp_path_factory: pytest.TempPathFactory) -> dict[str, d
     tmp = tmp_path_factory.mktemp("builtins")
     (tmp / "meson.build").write_text("project('x', 'c')\n")
     proc = subprocess.run([*_meson(), "introspect", "--buildoptions", str(tmp / "meson.build")],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=tool_env())
     return {e["name"]: e for e in json.loads(proc.stdout) if e["section"] != "user"}
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, copy_source_tree, run, run_configure
-from test_features_e2e import assert_one_error
+from e2e import REPO, run
 
 pytestmark = pytest.mark.slow
 
@@ -137,13 +136,3 @@ def test_disable_hv_balloon_compiles_the_stub(core_off: Path) -> None:
     assert extension(build, "qemu_core.hv_balloon()").startswith("stub:")
     why = sources_cli(build, "--target", "x86_64-softmmu", "--why", "hv-balloon-stub.c")
     assert "if_false" in why.stdout
-
-
-def test_config_key_in_a_target_agnostic_set_fails_configure(tmp_path: Path) -> None:
-    src = copy_source_tree(tmp_path / "src")
-    decl = src / "core" / "util" / "sources.toml"
-    text = decl.read_text()
-    rule = text.count("[[rule]]") + 1          # the rule this test appends
-    decl.write_text(text + '\n[[rule]]\nwhen = ["CONFIG_VIRTIO"]\nif_true = ["build-config.c"]\n')
-    proc = run_configure(tmp_path / "b", configure=src / "configure", check=False)
-    assert_one_error(proc, f"core/util/sources.toml rule {rule}", "CONFIG_VIRTIO", "target-agnostic")

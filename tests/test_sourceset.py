@@ -42,6 +42,7 @@ from typing import Any, Union
 
 import pytest
 
+from e2e import tool_env
 from qemu_config.sourceset import ConfigurationData, Reason, SourceSet, SourceSetError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -735,7 +736,7 @@ def run_meson(programs: list[Program], workdir: Path) -> Outcome:
     src.mkdir(parents=True)
     (src / "meson.build").write_text(render_meson(programs), encoding="utf-8")
     proc = subprocess.run([*meson_command(), "setup", str(workdir / "build"), str(src)],
-                          capture_output=True, text=True, timeout=600, cwd=workdir)
+                          capture_output=True, text=True, timeout=600, cwd=workdir, env=tool_env())
     lines = [line[len("Message: "):] for line in proc.stdout.splitlines() if line.startswith("Message: OUT|")]
     errors = _ERROR_RE.findall(proc.stdout + "\n" + proc.stderr)
     if proc.returncode == 0:

@@ -14,6 +14,7 @@ from typing import Callable
 
 import pytest
 
+from e2e import tool_env
 from qemu_config import toolchain as t
 from qemu_config.environment import RECORDED_ENVIRONMENT
 from qemu_config.errors import UserError
@@ -388,7 +389,7 @@ def test_checks_answer_like_meson(cc: str, tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     (src / "meson.build").write_text(_meson_build(DIFF_CHECKS), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in RECORDED_ENVIRONMENT or k == "PATH"}
+    env = {k: v for k, v in tool_env().items() if k not in RECORDED_ENVIRONMENT or k == "PATH"}
     env["CC"] = cc
     tc = toolchain(cc)
 
