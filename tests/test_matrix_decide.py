@@ -245,3 +245,47 @@ def test_build_builds_each_distinct_build_once_and_reuses_it(tmp_path: Path) -> 
     assert code == 0
     # the second run reuses the build directories: configure sees nothing changed
     assert all("Nothing that configure reads has changed" in log.read_text() for log in logs)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_builds_and_says_what_finished(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    spec = tmp_path / "matrix.toml"
+    spec.write_text('[axis.pool]\noption = "coroutine_pool"\nvalues = [true, false]\n\n'
+                    '[axis.targets]\nargument = "--target-list"\nvalues = ["x86_64-softmmu,aarch64-softmmu"]\n')
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "qemu_config", "matrix", str(spec), "-C", str(tmp_path),
+                             "--build", "--jobs", "2"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    logs = tmp_path / "matrix"
+    while time.monotonic() < deadline and not any(logs.glob("*/matrix-build.log")):
+        time.sleep(0.2)
+    time.sleep(1.0)                      # the builds are under way
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out + err
+    assert "ERROR: interrupted:" in err and "of 2 builds finished, the others were stopped" in err
+    assert "ERROR: interrupted: 2 of 2" not in err and "Traceback" not in err
+    # the builds under way were stopped, not waited for: a stopped one never reached its smoke test
+    assert any("# smoke test" not in log.read_text() for log in logs.glob("*/matrix-build.log"))
+    time.sleep(0.5)
+    assert _processes_working_in(logs) == [], "build processes left running"
+
+
+def _processes_working_in(directory: Path) -> list[str]:
+    """The processes whose working directory is inside ``directory`` (configure, make, ninja, cc...)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if cwd == str(directory) or cwd.startswith(str(directory) + "/"):
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            found.append(f"{entry.name} {command[:80]}")
+    return found
