@@ -104,12 +104,21 @@ class ProbeKind(Protocol):
         """What the answer depends on beyond the toolchain and pkg-config (the runner lists those)."""
         ...
 
+    def compiles(self) -> bool:
+        """Whether it runs the compiler: the runner runs at most ``jobs`` such probes at once, and the
+        quick ones (a pkg-config lookup, a program's version) beside them."""
+        ...
+
 
 class _KindDefaults:
-    """What a kind has unless it says otherwise: no probe it depends on, nothing consulted of its own."""
+    """What a kind has unless it says otherwise: no probe it depends on, nothing consulted of its own,
+    and it runs the compiler."""
 
     def depends_on(self) -> tuple["Probe", ...]:
         return ()
+
+    def compiles(self) -> bool:
+        return True
 
     def consulted(self, inputs: ProbeInputs) -> Consulted:
         return Consulted()
@@ -141,6 +150,9 @@ class PkgConfigProbe(_KindDefaults):
 
     package: str
     constraints: tuple[str, ...] = ()
+
+    def compiles(self) -> bool:
+        return False       # a few quick pkg-config runs (and, in a static build, one link)
 
     def describe(self) -> str:
         return " ".join(("pkg-config", self.package, *self.constraints))
@@ -285,6 +297,13 @@ class LibraryProbe(_KindDefaults):
     def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
         tc, workdir = inputs.toolchain, inputs.scratch
         static_args = STATIC_LINK_ARGS if inputs.static else ()
+        if self.header_test:
+            # The usual case in one link: the test program with -l<library>.  When that links, so does
+            # the empty program find_library links first, and the answer is the one it would give.
+            plain = (f"-l{self.library}",)
+            quick = tc_mod.Links(self.header_test, (), (*plain, *static_args)).run(tc, workdir)
+            if quick.ok:
+                return ProbeOutcome(self, True, "found", f"library {self.library} found", libs=plain, log=quick.log)
         res = tc_mod.FindLibrary(self.library, static_args).run(tc, workdir)
         if not res.ok:
             missing = f"library {self.library} not found" + (" as a static archive" if static_args else "")
@@ -304,6 +323,9 @@ class LibraryProbe(_KindDefaults):
 @dataclass(frozen=True)
 class ProgramProbe(_KindDefaults):
     """A program on PATH; ``prefixed`` ones take the cross prefix (dlltool)."""
+
+    def compiles(self) -> bool:
+        return False       # a program started once or twice, no compiler
 
     names: tuple[str, ...]
     prefixed: bool = False
@@ -367,6 +389,9 @@ class FlagsProbe(_KindDefaults):
 @dataclass(frozen=True)
 class GdbProbe(_KindDefaults):
     """A gdb for the TCG tests: its path, version, and the architectures it can debug."""
+
+    def compiles(self) -> bool:
+        return False       # a program started once or twice, no compiler
 
     candidates: tuple[str, ...]      # --gdb=PATH, or the names searched on PATH
 
@@ -559,16 +584,27 @@ class ProbeRunner:
         for probe in probes:
             add(probe)
         asked = list(dict.fromkeys(ordered))
-        pending = [p for p in asked if p not in self._outcomes]
+        # The chains first: what other probes wait for (glib's pkg-config before the lookups nothing
+        # waits for), then the probes that waited (the link test against glib), then the order asked.
+        awaited = {d for p in asked for d in p.depends_on()}
+        pending = sorted((p for p in asked if p not in self._outcomes),
+                         key=lambda p: (p not in awaited, not p.depends_on()))
         must = set(required)
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+        with ThreadPoolExecutor(max_workers=2 * self.jobs) as pool:
             running: dict[Future[ProbeOutcome], Probe] = {}
             while pending or running:
-                # No queue in the pool: a free worker takes the first probe, in the order asked
-                # (dependencies first), whose dependencies are answered.  There is always one
+                # No queue in the pool: a free worker takes the first pending probe (the chains
+                # first, then in the order asked) whose dependencies are answered.  There is always one
                 # when nothing runs: what a probe depends on comes before it.
                 ready = [p for p in pending if all(d in self._outcomes for d in p.depends_on())]
-                for probe in ready[:self.jobs - len(running)]:
+                compiling = sum(1 for p in running.values() if p.compiles())
+                for probe in ready:
+                    if len(running) >= 2 * self.jobs:
+                        break
+                    if probe.compiles():
+                        if compiling >= self.jobs:
+                            continue
+                        compiling += 1
                     pending.remove(probe)
                     running[pool.submit(self._cached_or_run, probe, self._inputs(probe), probe in must)] = probe
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -1038,6 +1038,19 @@ def _shares_a_compile(flag: str) -> bool:
     return not (match.group(1) and match.group(2) in _SILENCING_WARNINGS)
 
 
+# Diagnostics that reject one option whatever else is on the command line (gcc, then clang): the
+# option they name fails when tested alone too, so it needs no compile of its own.
+_REJECTED_OPTION_RES = (
+    re.compile(r"unrecognized command[- ]line option ['\u2018\"]([^'\u2019\"]+)['\u2019\"]"),
+    re.compile(r"unknown warning option ['\u2018\"]([^'\u2019\"]+)['\u2019\"]"),
+)
+
+
+def _rejected_in(text: str) -> set[str]:
+    """The options a compiler's diagnostics reject by name."""
+    return {m.group(1) for pattern in _REJECTED_OPTION_RES for m in pattern.finditer(text)}
+
+
 def _named_in(flag: str, text: str) -> bool:
     """Whether a diagnostic names ``flag`` (or the ``-WX`` it is tested with) as a whole word."""
     return any(re.search(r"(?<![\w=+#-])" + re.escape(arg) + r"(?![\w=+#-])", text) for arg in _flag_test_args(flag))
@@ -1056,9 +1069,12 @@ class SupportedArguments:
 
     As meson, one compile per flag; ``batched`` gets the same answer with fewer:
     the flags that can share a compile (:func:`_shares_a_compile`) are compiled
-    together, and a set that fails is split, the flags its diagnostics name
-    apart from the others (or else in halves), down to single flags, each
-    tested exactly as meson tests it.  The other flags are tested alone.
+    together, and a set that fails is split: the flags its diagnostics reject
+    by name ("unrecognized command-line option", "unknown warning option")
+    fail alone as well and are answered at once; otherwise the flags they name
+    go apart from the others (or else the set is halved), down to single
+    flags, each tested exactly as meson tests it.  The other flags are tested
+    alone.
     """
 
     flags: tuple[str, ...]
@@ -1107,6 +1123,15 @@ class SupportedArguments:
             if ok:
                 answers.update(dict.fromkeys(group, True))
                 log.note(f"{len(group)} flags in one compile, all supported: {' '.join(group)}")
+                continue
+            rejected = _rejected_in(stderr)
+            refused = [f for f in group if any(arg in rejected for arg in _flag_test_args(f))]
+            if refused:
+                answers.update(dict.fromkeys(refused, False))
+                log.note(f"rejected by name, as they would be alone: {' '.join(refused)}")
+                rest = [f for f in group if f not in refused]
+                if rest:
+                    groups.append(rest)
                 continue
             named = [f for f in group if _named_in(f, stderr)]
             if named and len(named) < len(group):

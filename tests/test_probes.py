@@ -44,6 +44,7 @@ class Stamp:
     name: str
     after: tuple[object, ...] = ()
     seconds: float = 0.0
+    quick: bool = False       # like a pkg-config lookup: runs beside the compiles
 
     def describe(self) -> str:
         return f"stamp {self.name}"
@@ -63,14 +64,18 @@ class Stamp:
     def consulted(self, inputs: ProbeInputs) -> Consulted:
         return Consulted(programs=(f"/nonexistent/{self.name}",))
 
+    def compiles(self) -> bool:
+        return not self.quick
+
 
 def test_every_kind_implements_the_protocol() -> None:
     kinds = probes.Probe.__args__            # type: ignore[attr-defined]
     assert len(kinds) == 8
     for kind in kinds:
-        for method in ("describe", "depends_on", "key", "run", "consulted"):
+        for method in ("describe", "depends_on", "key", "run", "consulted", "compiles"):
             assert callable(getattr(kind, method, None)), (kind.__name__, method)
-    assert all(method in ProbeKind.__dict__ for method in ("describe", "depends_on", "key", "run", "consulted"))
+    assert all(method in ProbeKind.__dict__
+               for method in ("describe", "depends_on", "key", "run", "consulted", "compiles"))
 
 
 @needs_glib
@@ -87,6 +92,21 @@ def test_a_probe_starts_as_soon_as_what_it_depends_on_is_answered(tmp_path: Path
     start, _, seen = outcomes[after_link].value             # type: ignore[misc]
     assert seen == {link.describe(): True}
     assert slow_start < start < slow_end
+
+
+def test_quick_probes_run_beside_the_compiles_and_chains_start_first(tmp_path: Path) -> None:
+    # One compile at a time: the two compiles take turns, the lookups do not wait for them, and the
+    # lookup a compile waits for goes before the others.
+    lookup = Stamp("glib lookup", quick=True)
+    compile_a = Stamp("compile a", seconds=0.5)
+    compile_b = Stamp("compile b", after=(lookup,), seconds=0.5)
+    others = [Stamp(f"lookup {i}", quick=True, seconds=0.05) for i in range(3)]
+    outcomes = runner(tmp_path, jobs=1).run([compile_a, *others, compile_b])
+    a_start, a_end, _ = outcomes[compile_a].value                   # type: ignore[misc]
+    b_start, b_end, _ = outcomes[compile_b].value                   # type: ignore[misc]
+    assert a_end <= b_start or b_end <= a_start                     # never two compiles at once
+    assert all(outcomes[o].value[0] < max(a_end, b_end) - 0.4 for o in others)   # type: ignore[index]
+    assert outcomes[lookup].value[1] <= min(o.value[0] for o in (outcomes[x] for x in others))  # type: ignore
 
 
 def test_dependencies_run_first_on_a_pool_of_one(tmp_path: Path) -> None:
