@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 from qemu_config import bootstrap, options  # noqa: E402
 from qemu_config.configure import decide  # noqa: E402
 from qemu_config.model import Environment  # noqa: E402
-from qemu_config.emit import write_outputs  # noqa: E402
+from qemu_config.emit import start_compiling_templates, write_outputs  # noqa: E402
 from qemu_config.outputs import build_outputs  # noqa: E402
 from qemu_config.cache import ProbeCache, default_cache_dir  # noqa: E402
 from qemu_config.probes import (FunctionProbe, LibraryProbe, LinkProbe, MachineProber, PkgConfigProbe,  # noqa: E402
@@ -104,6 +104,7 @@ def engine_cold(build: Path, cache_home: Path, argv: list[str]) -> float:
     table = options.load_option_table(REPO)
     request = options.parse_configure_args(argv, table)
     builtins = options.builtin_options()
+    start_compiling_templates()      # as configure() does
     env = Environment(source_dir=REPO, build_dir=build, python=sys.executable,
                       meson=tuple(bootstrap.meson_command()), ninja=bootstrap.find_ninja() or "ninja",
                       environ=environ)

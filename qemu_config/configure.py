@@ -17,12 +17,13 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import bootstrap, options, outputs
 from . import fingerprint
-from .emit import write_if_changed, write_outputs
+from .emit import start_compiling_templates, write_if_changed, write_outputs
 from .errors import UserError
 from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
@@ -73,9 +74,6 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     if host.pointer_size < 8:
         raise UserError(f"QEMU requires a 64-bit CPU host architecture (the compiler targets {host.cpu})",
                         "use a 64-bit compiler, or --cross-prefix for a 64-bit host")
-    checked = prober.check_compiler(toolchain, host.cpu_cflags)
-    if checked is not None:
-        log.append(checked)
     if host.os == "windows":   # array options split on ';' there, as QEMU's configure does
         request = options.parse_configure_args(request.argv, table, builtins, windows_host=True)
     resolved = options.resolve_values(table, builtins, request)
@@ -105,7 +103,19 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
     asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]   # the report's order
     # The longest chains of processes (compiles of the flags, two gdb runs) start first.
-    outcomes = prober.run(toolchain, host, [WARNING_FLAGS_PROBE, gdb_probe, *wanted], required, static=fctx.static)
+    # The compiler's sanity check runs beside the probes; a compiler that fails it is the error
+    # reported, whatever else failed.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compiler-check") as checker:
+        checking = checker.submit(prober.check_compiler, toolchain, host.cpu_cflags)
+        try:
+            outcomes = prober.run(toolchain, host, [WARNING_FLAGS_PROBE, gdb_probe, *wanted], required,
+                                  static=fctx.static)
+        except BaseException:
+            checking.result()
+            raise
+        checked = checking.result()
+    if checked is not None:
+        log.append(checked)
     features, feature_warnings = decide_features(fctx, outcomes)
     reported = [p for p in dict.fromkeys(u for a in asked for u in (*a.depends_on(), a)) if p in outcomes]
     for outcome in (outcomes[p] for p in reported):
@@ -251,6 +261,7 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
             available_targets=[t.name for t in available_targets(source_dir)],
             cross_prefix=request.cross_prefix or "", cc=request.cc or "cc",
             host_cc=request.host_cc or "cc", static=request.static, cpu=request.cpu or "")
+    start_compiling_templates()   # while the probes wait for the compiler
     ninja = bootstrap.find_ninja(request.ninja)
     if ninja is None:
         raise UserError("Cannot find Ninja", "install it (Debian: apt-get install ninja-build) or use --ninja=PATH")

@@ -11,6 +11,7 @@ stages; decides nothing itself.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence, Union
@@ -110,23 +111,50 @@ def shell_quote(text: str) -> str:
 
 
 _environment = None
+_environment_lock = threading.Lock()
+
+
+def _template_environment():
+    """The jinja2 environment of ``templates/`` (jinja2 imported on first use: help and errors need none)."""
+    global _environment
+    with _environment_lock:
+        if _environment is None:
+            import jinja2
+
+            environment = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+                undefined=jinja2.StrictUndefined,
+                keep_trailing_newline=True,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                autoescape=False,
+            )
+            environment.filters["meson_string"] = meson_string
+            environment.filters["meson_array"] = meson_array
+            environment.filters["shell_quote"] = shell_quote
+            _environment = environment
+        return _environment
+
+
+def _compile_templates() -> None:
+    environment = _template_environment()
+    for name in sorted(environment.list_templates()):
+        environment.get_template(name)
+
+
+def start_compiling_templates() -> threading.Thread:
+    """Import jinja2 and compile every template in a background thread.
+
+    A configure spends most of its time waiting for compiler processes; this lets the
+    templates be ready when the outputs are rendered instead of compiling them afterwards.
+    Rendering needs no join: the environment is built under a lock and jinja2's template
+    cache is safe to share between threads.
+    """
+    thread = threading.Thread(target=_compile_templates, name="compile-templates", daemon=True)
+    thread.start()
+    return thread
 
 
 def render_template(name: str, **context: object) -> str:
-    """Render ``templates/<name>`` with jinja2 (imported lazily: help and errors do not need it)."""
-    global _environment
-    if _environment is None:
-        import jinja2
-
-        _environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            autoescape=False,
-        )
-        _environment.filters["meson_string"] = meson_string
-        _environment.filters["meson_array"] = meson_array
-        _environment.filters["shell_quote"] = shell_quote
-    return _environment.get_template(name).render(**context)
+    """Render ``templates/<name>``."""
+    return _template_environment().get_template(name).render(**context)

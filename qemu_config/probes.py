@@ -637,7 +637,7 @@ class Prober(Protocol):
 
     def check_compiler(self, toolchain: Toolchain, cpu_cflags: tuple[str, ...]) -> str | None:
         """Whether the compiler builds a trivial program: its log, or None when an earlier run showed
-        it does.  A compiler that cannot is a UserError."""
+        it does.  A compiler that cannot is a UserError.  Called beside :meth:`run`, in another thread."""
         ...
 
     def run(self, toolchain: Toolchain, host: HostMachine, probes: Sequence[Probe], required: Sequence[Probe], *,
