@@ -32,6 +32,7 @@ from typing import Any, Mapping, Sequence
 
 from .errors import UserError
 from .sourceset import SourceSet, SourceSetError
+from .storage import NotUTF8, utf8_text
 
 try:
     import tomllib
@@ -115,8 +116,12 @@ def load_declarations(source_dir: Path) -> tuple[SourceDeclaration, ...]:
     for path in sorted((source_dir / "core").rglob(DECLARATION)):
         rel = path.relative_to(source_dir).as_posix()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(utf8_text(path.read_bytes()))
+        except NotUTF8 as exc:
+            raise UserError(f"{rel}:{exc.line}: {exc}", "save the declaration file as UTF-8") from None
+        except OSError as exc:
+            raise UserError(f"{rel}: cannot read it: {exc.strerror or exc}") from None
+        except tomllib.TOMLDecodeError as exc:
             raise UserError(f"{rel}: {exc}", "fix the declaration file (TOML)") from None
         kind = data.get("set")
         if kind not in SET_KINDS:
@@ -129,7 +134,11 @@ def load_declarations(source_dir: Path) -> tuple[SourceDeclaration, ...]:
             raise UserError(f"{rel}: unknown key(s) {', '.join(sorted(unknown))}")
         base = path.parent.relative_to(source_dir)
         rules = []
-        for index, raw in enumerate(data.get("rule", []), start=1):
+        raw_rules = data.get("rule", [])
+        if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
+            raise UserError(f"{rel}: 'rule' must be an array of tables",
+                            "write each rule as a [[rule]] table (see core/*/sources.toml)")
+        for index, raw in enumerate(raw_rules, start=1):
             where = f"{rel} rule {index}"
             bad = set(raw) - _RULE_KEYS
             if bad:

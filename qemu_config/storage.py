@@ -2,9 +2,10 @@
 
 Owns the per-user cache directory (``$XDG_CACHE_HOME/qemu-config``, or
 ``~/.cache/qemu-config`` when the variable is unset or not absolute, as the
-XDG specification says) and the one atomic write every generated or cached
+XDG specification says), the one atomic write every generated or cached
 file goes through (a temporary file in the same directory, renamed over the
-old one).  Standard library only: the no-op check and the cache use it.
+old one), and how a text file the user wrote is decoded.  Standard library
+only: the no-op check and the cache use it.
 """
 
 from __future__ import annotations
@@ -38,3 +39,21 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         except OSError:
             pass
         raise
+
+
+class NotUTF8(ValueError):
+    """Bytes that are not UTF-8, and where: ``line`` (1-based) and the byte's ``offset`` in the file."""
+
+    def __init__(self, byte: int, line: int, offset: int) -> None:
+        super().__init__(f"not valid UTF-8 (byte 0x{byte:02x} on line {line}, at offset {offset})")
+        self.line = line
+        self.offset = offset
+
+
+def utf8_text(data: bytes) -> str:
+    """``data`` decoded as UTF-8 text; :class:`NotUTF8` names the line of the first byte that is not."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
+        raise NotUTF8(data[exc.start], line, exc.start) from None

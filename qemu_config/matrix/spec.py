@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from ..errors import UsageError, UserError
@@ -25,6 +26,7 @@ from ..options import (CONFIGURE_OPTIONS, FEATURE_WORDS, HELP_BUILTINS, Configur
                        parse_configure_args, parse_value, resolve_values)
 from .model import Combination, ExportSettings
 from .positions import KeyPath, format_path, line_of, toml_positions, tomllib
+from ..storage import NotUTF8, utf8_text
 
 #: What an axis varies, by the key that names it in ``[axis.NAME]``.
 AxisKind = Literal["feature", "option", "define", "word", "switch", "argument"]
@@ -555,7 +557,9 @@ def load_spec(path: str | os.PathLike[str], table: OptionTable,
     """
     shown = os.fspath(path)
     try:
-        text = open(path, encoding="utf-8").read()
+        text = utf8_text(Path(path).read_bytes())
+    except NotUTF8 as exc:
+        raise UserError(f"{shown}:{exc.line}: {exc}", "next: save the matrix spec as UTF-8") from None
     except OSError as exc:
         raise UserError(f"cannot read the matrix spec {shown}: {exc.strerror}",
                         "next: name a matrix.toml (its grammar: README, \"Feature matrix\")") from None
