@@ -3,16 +3,22 @@
 Owns where results are stored (``$XDG_CACHE_HOME/qemu-config/probes``, else
 ``~/.cache/...``), how a key is made (a digest of everything that can change a
 result) and how entries are read and written (one JSON file per key, written
-atomically; a corrupt or unreadable entry is a miss).  It knows nothing of
-what a probe is: callers decide what goes into the key and what may be stored.
+atomically).  A bad entry (truncated, not JSON, not a regular file, unreadable,
+or refused by its reader's schema) is a miss that the run's answer replaces; a
+cache that cannot be written is skipped.  Either is noted once for config.log
+(:meth:`ProbeCache.problems`).  It knows nothing of what a probe is: callers
+decide what goes into the key and what may be stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
-from dataclasses import dataclass
+import stat
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -32,33 +38,93 @@ def make_key(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The largest entry read: entries are a few hundred bytes, a bigger file is not one of ours.
+MAX_ENTRY_BYTES = 1024 * 1024
+
+
+class CacheProblems:
+    """What went wrong with the cache during one run (shared by the threads that probe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.bad_entries: dict[str, str] = {}     # entry path -> why it was not used
+        self.write_error: str | None = None      # the first write that failed
+
+    def bad(self, path: Path, why: str) -> None:
+        with self._lock:
+            self.bad_entries.setdefault(str(path), why)
+
+    def unwritable(self, path: Path, exc: OSError) -> None:
+        with self._lock:
+            if self.write_error is None:
+                self.write_error = f"{path}: {exc.strerror or exc}"
+
+
 @dataclass(frozen=True)
 class ProbeCache:
     """A directory of cached results; ``enabled=False`` makes every lookup a miss and stores nothing."""
 
     directory: Path
     enabled: bool = True
+    noted: CacheProblems = field(default_factory=CacheProblems, compare=False, repr=False)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> dict[str, Any] | None:
+        """The entry of ``key``, or None: none stored, or a bad one (noted, and replaced by the next put)."""
         if not self.enabled:
             return None
+        path = self._path(key)
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            text = _read_entry(path)
+        except (FileNotFoundError, NotADirectoryError):    # no such entry (or no cache directory at all)
             return None
-        return data if isinstance(data, dict) else None
+        except OSError as exc:
+            self.noted.bad(path, exc.strerror or str(exc))
+            return None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):    # RecursionError: JSON nested too deep
+            self.noted.bad(path, "not JSON (truncated or overwritten)")
+            return None
+        if not isinstance(data, dict):
+            self.noted.bad(path, f"a JSON {type(data).__name__}, not an object")
+            return None
+        return data
+
+    def refuse(self, key: str, why: str) -> None:
+        """Note that the entry of ``key`` was read but is not one its reader accepts (its schema)."""
+        self.noted.bad(self._path(key), why)
 
     def put(self, key: str, value: Mapping[str, Any]) -> None:
-        """Store ``value``; a cache that cannot be written is silently skipped (it is only a cache)."""
+        """Store ``value``; a cache that cannot be written is skipped (it is only a cache), and noted."""
         if not self.enabled:
             return
+        path = self._path(key)
         try:
-            write_atomic(self._path(key), json.dumps(value, sort_keys=True).encode("utf-8"))
-        except (OSError, TypeError, ValueError):
+            data = json.dumps(value, sort_keys=True).encode("utf-8")
+        except (TypeError, ValueError):
             return
+        try:
+            if path.is_dir() and not path.is_symlink():     # a directory where the entry goes: ours to remove
+                shutil.rmtree(path)
+            write_atomic(path, data)
+        except OSError as exc:
+            self.noted.unwritable(path, exc)
+
+    def problems(self) -> list[str]:
+        """What config.log says of the cache, once per run: bad entries replaced, writes that failed."""
+        lines = []
+        bad = self.noted.bad_entries
+        if bad:
+            first = next(iter(sorted(bad.items())))
+            lines.append(f"probe cache: {len(bad)} bad entr{'y' if len(bad) == 1 else 'ies'} not used and probed "
+                         f"again (first: {first[0]}: {first[1]})")
+        if self.noted.write_error is not None:
+            lines.append(f"probe cache: cannot be written, this run's answers are not kept "
+                         f"(first failure: {self.noted.write_error})")
+        return lines
 
     def clear(self) -> int:
         """Remove every entry; return how many there were."""
@@ -67,3 +133,23 @@ class ProbeCache:
         count = sum(1 for _ in self.directory.rglob("*.json"))
         shutil.rmtree(self.directory, ignore_errors=True)
         return count
+
+
+def _read_entry(path: Path) -> str:
+    """An entry file's text; OSError when it cannot be one.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a writer for ever) and must be a
+    regular file of at most :data:`MAX_ENTRY_BYTES`, in UTF-8.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"not a regular file (mode {stat.filemode(mode)})")
+        data = handle.read(MAX_ENTRY_BYTES + 1)
+    if len(data) > MAX_ENTRY_BYTES:
+        raise OSError(f"larger than {MAX_ENTRY_BYTES} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise OSError("not UTF-8 text") from None

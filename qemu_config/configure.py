@@ -34,6 +34,7 @@ from .installdirs import resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import solve_devices
 from .sources import plan_sources
+from .storage import write_atomic
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
@@ -274,7 +275,9 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,
                       meson=meson, ninja=ninja, environ=environ)
     log: list[str] = []
-    config = decide(env, request, table, builtins, MachineProber(environ, probe_cache(request, environ)), log)
+    cache = probe_cache(request, environ)
+    config = decide(env, request, table, builtins, MachineProber(environ, cache), log)
+    log.extend(f"# {line}\n" for line in cache.problems())
     files = outputs.build_outputs(config, argv)
     previous = {f.path: _read_or_none(build_dir / f.path) for f in files}
     changed = write_outputs(build_dir, files)
@@ -317,10 +320,10 @@ def _restore(build_dir: Path, changed: Sequence[str], previous: Mapping[str, byt
         if old is None:
             path.unlink(missing_ok=True)
         else:
-            path.write_bytes(old)
+            write_atomic(path, old, path.stat().st_mode & 0o7777)
 
 
 def _write_config_log(build_dir: Path, argv: Sequence[str], log: Sequence[str]) -> None:
     text = "# qemu-config configure log\n# Configured with: " + " ".join(
         json.dumps(a) for a in ["configure", *argv]) + "\n\n" + "\n".join(log) + "\n"
-    (build_dir / "config.log").write_text(text, encoding="utf-8")
+    write_atomic(build_dir / "config.log", text.encode("utf-8"))

@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence, Union
+
 from .storage import write_atomic
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -64,9 +66,20 @@ def write_outputs(build_dir: Path, outputs: Iterable[OutputFile]) -> list[str]:
     """
     changed: list[str] = []
     for out in outputs:
+        remove_stale_temporaries(build_dir / out.path)
         if write_if_changed(build_dir / out.path, out.text, executable=out.executable):
             changed.append(out.path)
     return changed
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete what an earlier, killed run left of its atomic writes of ``path`` (:func:`write_atomic`'s
+    temporary files), so that killed runs leave nothing behind once configure has run again."""
+    try:
+        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _c_string(text: str) -> str:
