@@ -51,3 +51,14 @@ def meson_builtins(tmp_path_factory: pytest.TempPathFactory) -> tuple[options.Me
 def decider(meson_builtins: tuple[options.MesonOption, ...]) -> Decider:
     """Decides configurations in this process (recorded.py)."""
     return Decider(shown_builtins(meson_builtins), meson_builtins)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reliability campaigns' counts (tests/campaign.py), when any ran."""
+    from campaign import FULL, summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section(f"reliability campaigns ({'full' if FULL else 'bounded'})")
+        for line in lines:
+            terminalreporter.write_line(line)
