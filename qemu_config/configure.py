@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 
 from . import bootstrap, options, outputs
 from . import fingerprint
-from .emit import start_compiling_templates, write_if_changed, write_outputs
+from .emit import OutputFile, start_compiling_templates, write_if_changed, write_outputs
 from .errors import UserError
 from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
@@ -34,7 +34,7 @@ from .installdirs import resolve_install_dirs
 from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
 from .devices import solve_devices
 from .sources import plan_sources
-from .storage import write_atomic
+from .storage import write_all_atomic
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
@@ -235,7 +235,10 @@ def run_meson_setup(config: Configuration) -> tuple[bool, float]:
     if proc.returncode != 0:
         tail = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()][-6:]
         raise UserError("meson setup failed", *tail, "see meson-logs/meson-log.txt in the build directory")
-    stamp_path.write_text(stamp)
+    try:
+        stamp_path.write_text(stamp)
+    except OSError:
+        stamp_path.unlink(missing_ok=True)    # the next run sets meson up again: only slower
     return True, seconds
 
 
@@ -279,9 +282,9 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     config = decide(env, request, table, builtins, MachineProber(environ, cache), log)
     log.extend(f"# {line}\n" for line in cache.problems())
     files = outputs.build_outputs(config, argv)
-    previous = {f.path: _read_or_none(build_dir / f.path) for f in files}
-    changed = write_outputs(build_dir, files)
-    _write_config_log(build_dir, argv, log)
+    written = [*files, OutputFile("config.log", _config_log(argv, log))]     # together: all or none
+    previous = {f.path: _read_or_none(build_dir / f.path) for f in written}
+    changed = write_outputs(build_dir, written)
     try:
         meson_ran, seconds = run_meson_setup(config)
     except UserError:
@@ -303,7 +306,10 @@ def _record_fingerprint(config: Configuration, argv: Sequence[str], outputs: Seq
         argv=argv, environ=env.environ, source_dir=env.source_dir, build_dir=env.build_dir,
         programs=[*consulted.programs, env.ninja, env.python, *env.meson[:1]],
         dirs=consulted.directories, files=[*consulted.files, str(env.build_dir / STAMP)], outputs=outputs)
-    write_if_changed(env.build_dir / fingerprint.FINGERPRINT, fingerprint.render(data))
+    try:
+        write_if_changed(env.build_dir / fingerprint.FINGERPRINT, fingerprint.render(data))
+    except OSError:
+        pass    # without it the next run is a whole run, not a no-op: nothing is wrong, only slower
 
 
 def _read_or_none(path: Path) -> bytes | None:
@@ -314,16 +320,20 @@ def _read_or_none(path: Path) -> bytes | None:
 
 
 def _restore(build_dir: Path, changed: Sequence[str], previous: Mapping[str, bytes | None]) -> None:
+    """Put back what the outputs were before this run (after meson setup failed)."""
+    back = [(build_dir / rel, old, (build_dir / rel).stat().st_mode & 0o7777)
+            for rel in changed if (old := previous.get(rel)) is not None]
     for rel in changed:
-        old = previous.get(rel)
-        path = build_dir / rel
-        if old is None:
-            path.unlink(missing_ok=True)
-        else:
-            write_atomic(path, old, path.stat().st_mode & 0o7777)
+        if previous.get(rel) is None:
+            (build_dir / rel).unlink(missing_ok=True)
+    try:
+        write_all_atomic(back)
+    except OSError as exc:
+        raise UserError(f"meson setup failed, and the earlier configuration could not be put back: "
+                        f"{exc.strerror or exc}", "make room in the build directory and run configure again") from None
 
 
-def _write_config_log(build_dir: Path, argv: Sequence[str], log: Sequence[str]) -> None:
-    text = "# qemu-config configure log\n# Configured with: " + " ".join(
+def _config_log(argv: Sequence[str], log: Sequence[str]) -> str:
+    """config.log as configure writes it (meson setup's output is appended later)."""
+    return "# qemu-config configure log\n# Configured with: " + " ".join(
         json.dumps(a) for a in ["configure", *argv]) + "\n\n" + "\n".join(log) + "\n"
-    write_atomic(build_dir / "config.log", text.encode("utf-8"))

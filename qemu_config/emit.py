@@ -17,7 +17,8 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence, Union
 
-from .storage import write_atomic
+from .errors import UserError
+from .storage import write_all_atomic, write_atomic
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -40,6 +41,18 @@ class OutputFile:
     executable: bool = False
 
 
+def _unchanged(path: Path, data: bytes, mode: int) -> bool:
+    """Whether ``path`` already holds ``data`` (a mode change alone is applied in place)."""
+    try:
+        if path.read_bytes() != data:
+            return False
+        if (path.stat().st_mode & 0o777) != mode:
+            os.chmod(path, mode)
+        return True
+    except OSError:
+        return False
+
+
 def write_if_changed(path: Path, text: str, *, executable: bool = False) -> bool:
     """Atomically write ``text`` to ``path`` unless it already holds exactly that.
 
@@ -47,29 +60,34 @@ def write_if_changed(path: Path, text: str, *, executable: bool = False) -> bool
     """
     data = text.encode("utf-8")
     mode = 0o755 if executable else 0o644
-    try:
-        if path.read_bytes() == data:
-            if (path.stat().st_mode & 0o777) != mode:
-                os.chmod(path, mode)
-            return False
-    except OSError:
-        pass
+    if _unchanged(path, data, mode):
+        return False
     write_atomic(path, data, mode)
     return True
 
 
 def write_outputs(build_dir: Path, outputs: Iterable[OutputFile]) -> list[str]:
-    """Write every output; return the relative paths that changed.
+    """Write every output that changed, all or none; return the relative paths that changed.
 
     All content is computed before this is called, so a failure in an earlier stage
-    leaves the build directory as it was.
+    leaves the build directory as it was; so does a failure to write (a full disk, a
+    read-only directory), which is one UserError.
     """
-    changed: list[str] = []
+    pending: list[tuple[str, Path, bytes, int]] = []
     for out in outputs:
-        remove_stale_temporaries(build_dir / out.path)
-        if write_if_changed(build_dir / out.path, out.text, executable=out.executable):
-            changed.append(out.path)
-    return changed
+        path = build_dir / out.path
+        remove_stale_temporaries(path)
+        data = out.text.encode("utf-8")
+        mode = 0o755 if out.executable else 0o644
+        if not _unchanged(path, data, mode):
+            pending.append((out.path, path, data, mode))
+    try:
+        write_all_atomic([(path, data, mode) for _, path, data, mode in pending])
+    except OSError as exc:
+        raise UserError(f"cannot write the configuration into {build_dir}: {exc.strerror or exc}",
+                        "nothing was changed there: the build directory is as it was",
+                        "make room on its file system (or make it writable), then run configure again") from None
+    return [rel for rel, _, _, _ in pending]
 
 
 def remove_stale_temporaries(path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from typing import Sequence
 
 from .emit import OutputFile, Quoted, render_header, render_template
@@ -50,10 +51,17 @@ def config_host_data(config: Configuration) -> dict[str, object]:
     for feature in FEATURES:
         decision = by_name.get(feature.name)
         if feature.version_major_symbol and decision and decision.enabled and decision.version:
-            data[feature.version_major_symbol] = int(decision.version.split(".")[0])
+            data[feature.version_major_symbol] = _major(decision.version)
         if feature.version_symbol and decision and decision.enabled and decision.version:
             data[feature.version_symbol] = Quoted(decision.version)
     return data
+
+
+def _major(version: str) -> int:
+    """The major number of a version as C compares it: its leading digits (0 when it has none, as for a
+    .pc file whose Version is not a number)."""
+    digits = re.match(r"\d{1,9}", version.strip())
+    return int(digits.group()) if digits else 0
 
 
 def dependency_flags(config: Configuration) -> list[tuple[str, str]]:

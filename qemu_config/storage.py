@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 
 def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -39,6 +39,39 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         except OSError:
             pass
         raise
+
+
+def write_all_atomic(files: Sequence[tuple[Path, bytes, int]]) -> None:
+    """Write every file or none: each is staged as a temporary file beside its path, and only when all
+    are staged are they renamed into place.  On failure (a full disk, say) the temporaries and the
+    directories made for them are removed, and the OSError is raised with every file as it was."""
+    staged: list[str] = []
+    made: list[Path] = []
+    try:
+        for path, data, mode in files:
+            missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+            for directory in reversed(missing):
+                directory.mkdir()
+                made.append(directory)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append(tmp)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, mode)
+    except BaseException:
+        for tmp in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        for directory in reversed(made):
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+        raise
+    for (path, _, _), tmp in zip(files, staged):
+        os.replace(tmp, path)
 
 
 class NotUTF8(ValueError):
