@@ -47,3 +47,11 @@ def summary_lines() -> list[str]:
     """One line per campaign: what it counted."""
     return [f"{name}: " + ", ".join(f"{what} {n}" for what, n in sorted(counts.items()))
             for name, counts in sorted(TALLY.items())]
+
+
+def assert_one_error(text: str) -> None:
+    """One ``ERROR:`` line, then only indented detail lines."""
+    lines = text.rstrip("\n").split("\n")      # a terminal breaks lines at \n only
+    assert lines and lines[0].startswith("ERROR: "), text
+    assert all(line.startswith("       ") for line in lines[1:]), f"a line that is not indented detail:\n{text}"
+    assert "internal error" not in text, text

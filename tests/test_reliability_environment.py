@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from campaign import count
+from campaign import assert_one_error, count
 from e2e import REPO, configure_env, copy_source_tree, run_configure
-from test_reliability_fuzz import assert_one_error
 from test_reliability_kill import engine_files
 
 TIME_LIMIT = 120     # seconds: far more than any of these takes; reaching it is a hang
