@@ -20,7 +20,7 @@ import stat
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Union
 
 from .storage import user_cache_dir, write_atomic
 
@@ -36,6 +36,35 @@ def make_key(*parts: object) -> str:
     """A stable digest of ``parts`` (any JSON-serialisable values)."""
     text = json.dumps([CACHE_FORMAT, *parts], sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# What a field of an entry may hold: a Python type (bool is not an int here), None for null, or
+# ("list", T) / ("dict", T) for a list of T / an object whose values are T.  A tuple of kinds is "any of".
+FieldKind = Union[type, None, tuple]
+# An entry's schema: (field, kinds) pairs; every field is required, others are ignored.
+Schema = tuple[tuple[str, FieldKind], ...]
+
+
+def _matches(value: object, kind: FieldKind) -> bool:
+    if kind is None:
+        return value is None
+    if isinstance(kind, type):
+        return type(value) is kind       # exact: True is not an int, 1 is not a bool
+    if len(kind) == 2 and kind[0] == "list":
+        return isinstance(value, list) and all(_matches(v, kind[1]) for v in value)
+    if len(kind) == 2 and kind[0] == "dict":
+        return isinstance(value, dict) and all(_matches(v, kind[1]) for v in value.values())
+    return any(_matches(value, k) for k in kind)
+
+
+def schema_problem(data: Mapping[str, Any], schema: Schema) -> str | None:
+    """Why ``data`` does not follow ``schema`` (a field missing or of another kind), or None."""
+    for name, kind in schema:
+        if name not in data:
+            return f"field {name!r} missing"
+        if not _matches(data[name], kind):
+            return f"field {name!r} is a JSON {type(data[name]).__name__} of the wrong kind"
+    return None
 
 
 # The largest entry read: entries are a few hundred bytes, a bigger file is not one of ours.
@@ -71,8 +100,10 @@ class ProbeCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The entry of ``key``, or None: none stored, or a bad one (noted, and replaced by the next put)."""
+    def get(self, key: str, schema: Schema = ()) -> dict[str, Any] | None:
+        """The entry of ``key``, or None: none stored, or a bad one (noted, and replaced by the next put).
+
+        An entry that does not follow ``schema`` (:func:`schema_problem`) is a bad one."""
         if not self.enabled:
             return None
         path = self._path(key)
@@ -90,6 +121,10 @@ class ProbeCache:
             return None
         if not isinstance(data, dict):
             self.noted.bad(path, f"a JSON {type(data).__name__}, not an object")
+            return None
+        problem = schema_problem(data, schema)
+        if problem is not None:
+            self.refuse(key, problem)
             return None
         return data
 

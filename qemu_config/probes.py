@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Protocol, Sequence, Union
 
 from . import pkgconfig, toolchain as tc_mod
-from .cache import ProbeCache, make_key
+from .cache import ProbeCache, Schema, make_key
 from .errors import UserError
 from .host import HostMachine
 from .pkgconfig import PkgConfigTool
@@ -443,6 +443,15 @@ Probe = Union[PkgConfigProbe, LinkProbe, FunctionProbe, HeaderProbe, LibraryProb
               GdbProbe]
 
 
+# What a cached ProbeOutcome must hold (ProbeOutcome.as_cache); an entry that does not is a miss.
+OUTCOME_SCHEMA: Schema = (("probe", str), ("ok", bool), ("status", str), ("detail", str), ("version", (str, None)),
+                          ("value", (None, str, ("list", (str, ("list", str))))), ("cflags", ("list", str)),
+                          ("libs", ("list", str)))
+MACROS_SCHEMA: Schema = (("macros", ("dict", str)),)
+SYSTEM_DIRS_SCHEMA: Schema = (("dirs", ("list", str)),)
+COMPILER_WORKS_SCHEMA: Schema = (("ok", bool),)
+
+
 @dataclass(frozen=True)
 class ProbeOutcome:
     """What one probe found."""
@@ -466,10 +475,12 @@ class ProbeOutcome:
     @classmethod
     def from_cache(cls, probe: Probe, data: Mapping[str, object]) -> "ProbeOutcome":
         value = data.get("value")
-        return cls(probe=probe, ok=bool(data["ok"]), status=str(data["status"]), detail=str(data["detail"]),
-                   version=data.get("version") if data.get("version") is None else str(data["version"]),
+        """An outcome from a cache entry that follows :data:`OUTCOME_SCHEMA`."""
+        version = data["version"]
+        return cls(probe=probe, ok=data["ok"] is True, status=str(data["status"]), detail=str(data["detail"]),
+                   version=None if version is None else str(version),
                    value=tuple(value) if isinstance(value, list) else value,
-                   cflags=tuple(data.get("cflags") or ()), libs=tuple(data.get("libs") or ()),  # type: ignore[arg-type]
+                   cflags=tuple(data["cflags"]), libs=tuple(data["libs"]),  # type: ignore[arg-type]
                    cached=True, log="(cached)\n")
 
 
@@ -503,8 +514,8 @@ class _SystemDirs:
         with self._lock:
             if self._stamps is None:
                 key = make_key("system-dirs", tc_mod.compiler_identity(self._toolchain))
-                hit = self._cache.get(key)
-                dirs = hit.get("dirs") if hit else None
+                hit = self._cache.get(key, SYSTEM_DIRS_SCHEMA)
+                dirs = hit["dirs"] if hit else None
                 if not isinstance(dirs, list):
                     dirs = tc_mod.search_dirs(self._toolchain)
                     self._cache.put(key, {"dirs": dirs})
@@ -558,7 +569,7 @@ class ProbeRunner:
 
     def _cached_or_run(self, probe: Probe, inputs: ProbeInputs, required: bool) -> ProbeOutcome:
         key = probe.key(inputs)
-        hit = self.ctx.cache.get(key)
+        hit = self.ctx.cache.get(key, OUTCOME_SCHEMA)
         if hit is not None:
             outcome = ProbeOutcome.from_cache(probe, hit)
             # A dependency the user asked for is never refused on the strength of the cache.
@@ -664,8 +675,8 @@ class MachineProber:
             raise UserError(f'C compiler "{toolchain.cc[0]}" either does not exist or does not work',
                             missing_compiler(toolchain.cc[0]))
         key = make_key("predefined-macros", tc_mod.compiler_identity(toolchain), toolchain.cflags)
-        hit = self.cache.get(key)
-        known = hit.get("macros") if hit else None
+        hit = self.cache.get(key, MACROS_SCHEMA)
+        known = hit["macros"] if hit else None
         macros = tc_mod.predefined_macros(toolchain.cc, toolchain.cflags,
                                           known=known if isinstance(known, dict) else None)
         if not isinstance(known, dict):
@@ -674,7 +685,8 @@ class MachineProber:
 
     def check_compiler(self, toolchain: Toolchain, cpu_cflags: tuple[str, ...]) -> str | None:
         key = make_key("compiler-works", tc_mod.compiler_identity(toolchain), cpu_cflags)
-        if self.cache.get(key) is not None:
+        hit = self.cache.get(key, COMPILER_WORKS_SCHEMA)
+        if hit is not None and hit["ok"]:
             return None
         log = tc_mod.check_compiler_works(toolchain, cpu_cflags)
         self.cache.put(key, {"ok": True})
