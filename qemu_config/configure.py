@@ -24,7 +24,9 @@ from typing import Mapping, Sequence
 from . import bootstrap, options, outputs
 from . import fingerprint
 from .emit import OutputFile, start_compiling_templates, write_if_changed, write_outputs
+from .environment import RECORDED_ENVIRONMENT
 from .errors import UserError
+from .limits import non_utf8_byte
 from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
@@ -256,6 +258,7 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     # builtin options.  Nothing to do, and no network, when they are present.
     bootstrap.install_missing(purpose="--help lists meson's builtin options" if _asks_help(argv) else None)
     request = options.parse_configure_args(argv, table)
+    _require_utf8_environment(environ)
     if request.show_version:
         return _read_version(source_dir) + "\n"
     builtins = options.builtin_options()
@@ -293,6 +296,15 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     _record_fingerprint(config, argv, [f.path for f in files])
     return ConfigureOutcome(configuration=config, changed=tuple(changed), meson_ran=meson_ran,
                             meson_seconds=seconds, log=tuple(log))
+
+
+def _require_utf8_environment(environ: Mapping[str, str]) -> None:
+    """The variables config.status replays must be UTF-8 text: it is a UTF-8 script."""
+    for name in RECORDED_ENVIRONMENT:
+        byte = non_utf8_byte(environ.get(name, ""))
+        if byte is not None:
+            raise UserError(f"the environment variable {name} is not UTF-8 text (byte 0x{byte:02x})",
+                            f"set {name} in UTF-8, or unset it, and run configure again")
 
 
 def _asks_help(argv: Sequence[str]) -> bool:

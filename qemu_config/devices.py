@@ -10,6 +10,7 @@ Kconfig tree is parsed once and solved in-process for every target.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -40,11 +41,35 @@ def externals_for(target: ConfiguredTarget, host_kconfig: Sequence[str]) -> tupl
     return tuple(out)
 
 
+# What a --with-devices-ARCH=NAME may name: a file of configs/devices/ARCH-softmmu/, never a path.
+_DEVICE_CONFIG_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]{0,99}")
+
+
+def check_device_sets(source_dir: Path, devices: Mapping[str, str]) -> None:
+    """Every ``--with-devices-ARCH=NAME`` names an architecture of configs/devices/ and a plain file name
+    there, whether or not ARCH is configured (QEMU's configure checks the file when it reads the option)."""
+    known = sorted(p.name.removesuffix("-softmmu") for p in (source_dir / "configs" / "devices").glob("*-softmmu"))
+    for arch, name in devices.items():
+        if arch not in known:
+            raise UserError(f"--with-devices-{arch}: no architecture {arch!r} has device configurations",
+                            "ARCH is one of: " + ", ".join(known) + " (the spelling is case-sensitive)")
+        if not _DEVICE_CONFIG_NAME.fullmatch(name):
+            raise UserError(f"--with-devices-{arch}={name[:100]}{'...' if len(name) > 100 else ''}: "
+                            "not the name of a device configuration",
+                            f"give a file name of configs/devices/{arch}-softmmu/ without .mak "
+                            "(letters, digits, '_', '.', '+', '-'; at most 100; no '/')")
+        device_file(source_dir, f"{arch}-softmmu", devices)
+
+
 def device_file(source_dir: Path, target: str, devices: Mapping[str, str]) -> Path:
     arch = target.removesuffix("-softmmu")
     name = devices.get(arch, "default")
     path = source_dir / "configs" / "devices" / target / f"{name}.mak"
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError:                  # a name too long for the file system
+        found = False
+    if not found:
         raise UserError(f"File {path} does not exist",
                         f"--with-devices-{arch}={name} names configs/devices/{target}/{name}.mak; "
                         "pick one of: " + ", ".join(sorted(p.stem for p in path.parent.glob("*.mak"))))
@@ -53,6 +78,7 @@ def device_file(source_dir: Path, target: str, devices: Mapping[str, str]) -> Pa
 
 def solve_devices(source_dir: Path, targets: Sequence[ConfiguredTarget], host_kconfig: Sequence[str], *,
                   default_devices: bool, devices: Mapping[str, str]) -> tuple[TargetDevices, ...]:
+    check_device_sets(source_dir, devices)
     if not targets:
         return ()
     tree = parse_kconfig([source_dir / "Kconfig"])

@@ -14,7 +14,7 @@ import platform
 import re
 from typing import Sequence
 
-from .emit import OutputFile, Quoted, render_header, render_template
+from .emit import OutputFile, Quoted, QuotedList, render_header, render_template
 from .rules import (ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMBOLS, TARGET_KIND_SUMMARY,
                     UNPOISONED, Feature, FeatureOn)
 from .model import Configuration
@@ -34,7 +34,7 @@ def config_host_data(config: Configuration) -> dict[str, object]:
         data["CONFIG_TCG"] = 1
     for symbol, path in config.dirs.symbols().items():
         data[symbol] = Quoted(path)
-    data["CONFIG_QEMU_FIRMWAREPATH"] = "".join(f'"{p}", ' for p in config.dirs.firmware_list())
+    data["CONFIG_QEMU_FIRMWAREPATH"] = QuotedList(config.dirs.firmware_list())
     data["CONFIG_HOST_DSOSUF"] = Quoted(config.host.dso_suffix)
     version = config.version
     parts = (version.split(".") + ["0", "0", "0"])[:3]

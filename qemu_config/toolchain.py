@@ -87,8 +87,25 @@ class Toolchain:
         return dict(self.binutils)[key]
 
 
-def _words(text: str | None) -> tuple[str, ...]:
-    return tuple(shlex.split(text)) if text else ()
+def _words(text: str | None, source: str = "") -> tuple[str, ...]:
+    """``text`` split into words as sh would (quotes, backslashes); a UserError naming ``source`` when it
+    cannot be (an unclosed quote)."""
+    if not text:
+        return ()
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as exc:
+        raise UserError(f"{source}: cannot split {text[:200]!r} into words: {exc}",
+                        "quote the value so that every quote it holds is closed, as in a shell") from None
+
+
+def _command(text: str, source: str) -> tuple[str, ...]:
+    """A program and its arguments, from ``--cc=...`` or ``CC=...``; a UserError when there is no program."""
+    words = _words(text, source)
+    if not words or not words[0].strip():
+        raise UserError(f"{source}={text[:200]!r} names no program",
+                        f"give {source} a compiler (a name on PATH or a path), or leave it out")
+    return words
 
 
 def select_toolchain(*, cross_prefix: str | None, cc: str | None, cxx: str | None,
@@ -100,33 +117,33 @@ def select_toolchain(*, cross_prefix: str | None, cc: str | None, cxx: str | Non
     env = os.environ if environ is None else environ
     prefix = cross_prefix or ""
     if cc:
-        cc_cmd = _words(cc)
+        cc_cmd = _command(cc, "--cc")
     elif "CC" in env and env["CC"]:
-        cc_cmd = _words(env["CC"])
+        cc_cmd = _command(env["CC"], "CC")
     else:
         cc_cmd = (f"{prefix}gcc",) if cross_prefix else ("cc",)
     if cxx:
-        cxx_cmd = _words(cxx)
+        cxx_cmd = _command(cxx, "--cxx")
     elif env.get("CXX"):
-        cxx_cmd = _words(env["CXX"])
+        cxx_cmd = _command(env["CXX"], "CXX")
     else:
         cxx_cmd = (f"{prefix}g++",) if cross_prefix else ("c++",)
     if objcc:
-        objc_cmd = _words(objcc)
+        objc_cmd = _command(objcc, "--objcc")
     else:
         objc_cmd = (f"{prefix}clang",) if cross_prefix else cc_cmd
     binutils = tuple((key, env.get(var) or f"{prefix}{name}") for key, var, name in BINUTILS)
     # CPPFLAGS (what dpkg-buildflags gives as -D_FORTIFY_SOURCE=2 -Wdate-time) precede each language's
     # own flags, as meson puts them in c_args, cpp_args and objc_args.
-    cppflags = _words(env.get("CPPFLAGS"))
+    cppflags = _words(env.get("CPPFLAGS"), "CPPFLAGS")
     return Toolchain(
         cc=cc_cmd, cxx=cxx_cmd, objc=objc_cmd, binutils=binutils,
-        host_cc=_words(host_cc) if host_cc else ("cc",),
+        host_cc=_command(host_cc, "--host-cc") if host_cc else ("cc",),
         cross_prefix=cross_prefix,
-        cflags=cppflags + _words(env.get("CFLAGS")) + tuple(extra_cflags),
-        cxxflags=cppflags + _words(env.get("CXXFLAGS")) + tuple(extra_cxxflags),
-        objcflags=cppflags + _words(env.get("OBJCFLAGS")) + tuple(extra_objcflags),
-        ldflags=_words(env.get("LDFLAGS")) + tuple(extra_ldflags),
+        cflags=cppflags + _words(env.get("CFLAGS"), "CFLAGS") + tuple(extra_cflags),
+        cxxflags=cppflags + _words(env.get("CXXFLAGS"), "CXXFLAGS") + tuple(extra_cxxflags),
+        objcflags=cppflags + _words(env.get("OBJCFLAGS"), "OBJCFLAGS") + tuple(extra_objcflags),
+        ldflags=_words(env.get("LDFLAGS"), "LDFLAGS") + tuple(extra_ldflags),
     )
 
 

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from .. import options
 from ..cache import ProbeCache
 from ..configure import decide
-from ..emit import OutputFile, Quoted
+from ..emit import OutputFile, Quoted, QuotedList, c_string
 from ..errors import UserError
 from ..host import HostMachine
 from ..model import Configuration, Environment
@@ -165,6 +165,8 @@ def _define_text(value: object) -> str:
         return "n"
     if isinstance(value, Quoted):
         return json.dumps(value.text)
+    if isinstance(value, QuotedList):
+        return "".join(f"{c_string(item)}, " for item in value.items)
     return str(value)
 
 

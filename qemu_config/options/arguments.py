@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import UsageError
+from ..limits import non_utf8_byte
 from .configure_options import (CONFIGURE_OPTIONS, FEATURE_WORDS, ConfigureOption, Flag, configure_spellings,
                                 find_configure_option)
 from .meson_builtins import builtin_options
@@ -125,6 +126,16 @@ def _suggest(arg: str, candidates: Sequence[str]) -> str | None:
     return flags[name]
 
 
+def _require_utf8(arg: str) -> None:
+    """An argument that is not UTF-8 text is refused: its value would reach C headers, scripts and meson
+    files, which are UTF-8."""
+    byte = non_utf8_byte(arg)
+    if byte is not None:
+        shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise UsageError(f"{shown[:200]!s}: the argument is not UTF-8 text (byte 0x{byte:02x})",
+                         "give every option and value in UTF-8 (check the shell's locale and the quoting)")
+
+
 class _Reading:
     """What the arguments read so far have asked for; becomes the :class:`ConfigureRequest`."""
 
@@ -202,6 +213,7 @@ def parse_configure_args(argv: Sequence[str], table: OptionTable | Iterable[Meso
 
     reading = _Reading(frozenset(o.name for o in options), argv0)
     for arg in argv:
+        _require_utf8(arg)
         own = find_configure_option(arg)
         if own is not None:
             option, flag, value = own

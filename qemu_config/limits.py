@@ -1,0 +1,28 @@
+"""Bounds on hostile input: how deep, how big, and what text the engine accepts.
+
+Owns the limits every reader applies to what a user (or a damaged machine)
+hands it, as data in one place, and the one test of text that arrived as
+bytes that are not UTF-8.  The time limits of the programs the engine runs
+live beside the runner, in :mod:`qemu_config.processes`.  Standard library
+only; it imports nothing of the engine.
+"""
+
+from __future__ import annotations
+
+import re
+
+# meson_options.txt: how deeply lists ([...]) and parentheses may nest.  QEMU's own file nests 2 deep.
+MAX_OPTION_NESTING = 32
+
+# Kconfig and .mak files (and whatever they ``source`` / ``include``): the largest file read.
+# QEMU's biggest Kconfig file is a few KiB; a bigger one is not a Kconfig file.
+MAX_KCONFIG_BYTES = 4 * 1024 * 1024
+
+# A lone surrogate: how Python holds a byte of a command-line word or path that is not UTF-8.
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def non_utf8_byte(text: str) -> int | None:
+    """The first byte of ``text`` that was not UTF-8 where it came from (argv, environ, a path), or None."""
+    found = _SURROGATE.search(text)
+    return None if found is None else ord(found.group()) - 0xdc00

@@ -1,0 +1,117 @@
+"""Reproducers of issue 16 (reliability defects found with hostile inputs) and of issue 14's
+"no shell sees a user string" and "a compiler that hangs".
+
+Each runs the real ./configure (or the part of the engine the input reaches) on real parts: gcc,
+pkg-config, .pc files in a temporary PKG_CONFIG_LIBDIR, wrapper scripts that hang.  Each ends in
+success with the right output, or in one ``ERROR:`` line and exit 1 with the build directory as it
+was, within seconds: never an internal error, a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from campaign import assert_one_error
+from e2e import REPO, configure_env, run_configure
+from test_reliability_environment import everything
+from test_reliability_fuzz import c_strings
+
+TARGET = "--target-list=x86_64-softmmu"
+TIME_LIMIT = 60          # seconds: every reproducer ends far sooner; reaching it is a hang
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One configured build directory that the refused runs must leave as it is."""
+    directory = tmp_path_factory.mktemp("hostile") / "build"
+    run_configure(directory, TARGET)
+    return directory
+
+
+def configure(build: Path, *args: str, env: dict[str, str] | None = None,
+              timeout: float = TIME_LIMIT) -> subprocess.CompletedProcess[bytes]:
+    """The real ./configure in ``build``; output kept as bytes (a hostile value need not be text)."""
+    return subprocess.run([str(REPO / "configure"), TARGET, *args], cwd=build, capture_output=True,
+                          timeout=timeout, env=configure_env(env))
+
+
+def assert_refused(build: Path, *args: str, words: tuple[str, ...] = (), env: dict[str, str] | None = None) -> str:
+    """configure with ``args`` is one ERROR (naming ``words``) and exit 1, and leaves ``build`` as it was."""
+    before = everything(build)
+    proc = configure(build, *args, env=env)
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 1, proc.stdout.decode("utf-8", "replace")[-2000:] + stderr[-2000:]
+    assert "Traceback" not in stderr, stderr
+    error = stderr[stderr.index("ERROR:"):]
+    assert_one_error(error)
+    for word in words:
+        assert word in error, error
+    assert everything(build) == before
+    return error
+
+
+# --- 1. C strings --------------------------------------------------------------------------------
+
+STRING_CASES = {
+    "--with-pkgversion": ("a\nb", "QEMU_PKGVERSION", " (a\nb)"),
+    "--bindir": ("\n", "CONFIG_BINDIR", "/opt/q/\n"),
+    "--prefix": ('/opt/a"b', "CONFIG_PREFIX", '/opt/a"b'),
+    "--datadir": ("d\\n??=\t\x01é", "CONFIG_QEMU_DATADIR", "/opt/q/d\\n??=\t\x01é/qemu"),
+}
+
+
+def test_every_string_reaches_c_as_exactly_the_literal_given(build: Path, tmp_path: Path) -> None:
+    for option, (value, symbol, expected) in STRING_CASES.items():
+        prefix = () if option == "--prefix" else ("--prefix=/opt/q",)
+        proc = configure(build, *prefix, f"{option}={value}", '--firmwarepath=/fw", "/injected:two')
+        assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+        seen = c_strings(build / "config-host.h", [symbol], tmp_path)
+        assert (symbol, expected.encode()) in seen, seen
+        firmware = [v for name, v in seen if name == "CONFIG_QEMU_FIRMWAREPATH"]
+        root = value if option == "--prefix" else "/opt/q"
+        assert firmware == [b'/fw", "/injected', f"{root}/two".encode()], firmware
+
+
+# --- 2. bytes that are not UTF-8 -----------------------------------------------------------------
+
+@pytest.mark.parametrize("args, env, word", [
+    ((b"--with-pkgversion=\xff",), {}, "--with-pkgversion"),
+    ((b"--extra-cflags=\xfe",), {}, "--extra-cflags"),
+    ((), {"PKG_CONFIG_PATH": b"/x\xff"}, "PKG_CONFIG_PATH"),
+])
+def test_bytes_that_are_not_utf8_are_one_error(build: Path, args: tuple[bytes, ...], env: dict[str, bytes],
+                                               word: str) -> None:
+    decoded = {k: os.fsdecode(v) for k, v in env.items()}
+    error = assert_refused(build, *(os.fsdecode(a) for a in args), words=(word, "UTF-8"), env=decoded)
+    assert "0x" in error
+
+
+# --- 3. compiler words and names too long --------------------------------------------------------
+
+@pytest.mark.parametrize("args, env, words", [
+    (("--cc=\"",), {}, ("--cc", "quote")),
+    ((), {"CC": 'gcc "x'}, ("CC", "quote")),
+    (("--cc= ",), {}, ("--cc", "no program")),
+    (("--host-cc='",), {}, ("--host-cc",)),
+    (("--with-devices-x86_64=" + "a" * 256,), {}, ("--with-devices-x86_64",)),
+])
+def test_bad_compiler_words_and_long_names_are_one_error(build: Path, args: tuple[str, ...], env: dict[str, str],
+                                                         words: tuple[str, ...]) -> None:
+    assert_refused(build, *args, words=words, env=env)
+
+
+# --- 10. nonsense that was accepted --------------------------------------------------------------
+
+@pytest.mark.parametrize("arg, words", [
+    ("--with-devices-X86_64=../default", ("X86_64", "x86_64")),
+    ("--with-devices-x86_64=../default", ("../default",)),
+    ("--with-devices-nosuch=default", ("nosuch",)),
+])
+def test_device_sets_must_name_an_architecture_and_a_file(build: Path, arg: str, words: tuple[str, ...]) -> None:
+    assert_refused(build, arg, words=words)
