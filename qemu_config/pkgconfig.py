@@ -65,17 +65,24 @@ _OPERATORS: tuple[tuple[str, str, Callable[[Any, Any], bool]], ...] = (
 )
 
 
-def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+def _version_key(version: str) -> tuple[tuple[int, tuple[int, str] | str], ...]:
     """Sort key with meson's (RPM-like) ordering.
 
     A version is its runs of digits (compared as integers, so leading zeros do
     not matter) and runs of ASCII letters (compared as strings); everything
     else only separates runs.  A letter run sorts before a digit run in the
     same position, and when one version is a prefix of the other the longer
-    one is greater.  Tuple comparison gives exactly that order.
+    one is greater.  Tuple comparison gives exactly that order.  A digit run is compared by its
+    length without leading zeros, then its text: the order of the integers, for runs of any length
+    (Python refuses to convert one of more than 4,300 digits).
     """
-    return tuple((1, int(digits)) if digits else (0, letters)
+    return tuple((1, _number_key(digits)) if digits else (0, letters)
                  for digits, letters in _TOKEN.findall(version))
+
+
+def _number_key(digits: str) -> tuple[int, str]:
+    significant = digits.lstrip("0")
+    return len(significant), significant
 
 
 def parse_constraint(constraint: str) -> tuple[str, str]:

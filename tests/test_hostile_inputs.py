@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -115,3 +117,74 @@ def test_bad_compiler_words_and_long_names_are_one_error(build: Path, args: tupl
 ])
 def test_device_sets_must_name_an_architecture_and_a_file(build: Path, arg: str, words: tuple[str, ...]) -> None:
     assert_refused(build, arg, words=words)
+
+
+# --- 5. meson_options.txt nested too deeply, or not UTF-8 ----------------------------------------
+
+def _option_file_error(tmp_path: Path, data: bytes) -> str:
+    path = tmp_path / "meson_options.txt"
+    path.write_bytes(data)
+    proc = subprocess.run([sys.executable, "-m", "qemu_config.buildoptions", str(path)], capture_output=True,
+                          text=True, timeout=TIME_LIMIT, cwd=REPO)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert_one_error(proc.stderr)
+    return proc.stderr
+
+
+@pytest.mark.parametrize("text, words", [
+    ("option('a', type: 'boolean', value: true)\noption('x', type: 'array', value: " + "[" * 90 + "]" * 90 + ")\n",
+     (":2:", "nested more than")),
+    ("option('x', type: 'integer', value: " + "-" * 5000 + "1)\n", (":1:", "nested too deeply")),
+    ("option('x', type: 'string', value: 'a'" + " + 'a'" * 5000 + ")\n", (":1:", "nested too deeply")),
+])
+def test_option_files_nested_too_deeply_are_one_error_with_a_line(tmp_path: Path, text: str,
+                                                                  words: tuple[str, ...]) -> None:
+    error = _option_file_error(tmp_path, text.encode())
+    for word in words:
+        assert word in error, error
+
+
+def test_an_option_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    error = _option_file_error(tmp_path, b"option('a', type: 'boolean', value: true)\n# \xff\n")
+    assert "meson_options.txt:2:" in error and "0xff" in error, error
+
+
+# --- 6. Kconfig sources that are not files, or too big -------------------------------------------
+
+@pytest.mark.parametrize("source", ["/dev/zero", "fifo.kc", "big.kc", "directory"])
+def test_kconfig_sources_that_are_not_regular_files_or_too_big_are_one_error(tmp_path: Path, source: str) -> None:
+    os.mkfifo(tmp_path / "fifo.kc")
+    (tmp_path / "directory").mkdir()
+    with open(tmp_path / "big.kc", "wb") as big:
+        big.truncate(5 * 1024 * 1024)
+    (tmp_path / "Kconfig").write_text(f"config A\n    bool\nsource {source}\n")
+    (tmp_path / "default.mak").write_text("CONFIG_A=y\n")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "qemu_config.minikconf", "out", "out.d", "default.mak", "Kconfig"],
+                          capture_output=True, text=True, timeout=TIME_LIMIT, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, preexec_fn=_limit_memory)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert_one_error(proc.stderr)
+    assert source in proc.stderr and "Kconfig:3" in proc.stderr, proc.stderr
+
+
+def _limit_memory() -> None:
+    """1 GiB of address space: a reader that grows without bound fails instead of taking the machine."""
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+# --- 9. versions with thousands of digits --------------------------------------------------------
+
+def test_a_pc_version_of_thousands_of_digits_is_compared_not_refused(tmp_path: Path) -> None:
+    from qemu_config import pkgconfig
+
+    tool = pkgconfig.find_pkg_config(None, os.environ)
+    if tool is None:
+        pytest.skip("no pkg-config on PATH: install pkgconf")
+    (tmp_path / "big.pc").write_text(f"Name: big\nDescription: d\nVersion: 1.{'9' * 5000}\n")
+    environ = {"PATH": os.environ["PATH"], "PKG_CONFIG_LIBDIR": str(tmp_path)}
+    assert pkgconfig.lookup(tool, "big", [">=1.2"], environ=environ).status == "found"
+    assert pkgconfig.lookup(tool, "big", [f">=1.{'9' * 4999}8"], environ=environ).status == "found"
+    assert pkgconfig.lookup(tool, "big", [f">=2.{'0' * 5000}"], environ=environ).status == "too-old"
+    assert pkgconfig.version_compare("1.0" + "0" * 5000 + "7", ">=1.7")

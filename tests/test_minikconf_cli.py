@@ -406,7 +406,7 @@ def test_runs_with_plain_python_without_site_packages(tmp_path: Path) -> None:
                            env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     loaded = set(check.stdout.split())
-    assert loaded <= {"qemu_config", "qemu_config.errors", "qemu_config.minikconf"} | {
+    assert loaded <= {"qemu_config", "qemu_config.errors", "qemu_config.limits", "qemu_config.minikconf"} | {
         f"qemu_config.kconfig{suffix}" for suffix in ("", ".errors", ".expr", ".model", ".parser", ".solver",
                                                        ".tree")}
 

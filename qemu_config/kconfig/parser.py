@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
+from ..limits import MAX_KCONFIG_BYTES
 from .expr import Expr, Not, Sym, conj, disj
 from .model import (Assignment, Declaration, Default, DependsOn, Include, Item, Location, ParsedFile,
                     ParseFailure, Select)
@@ -292,12 +294,21 @@ def parse_text(text: str, path: str, display: str | None = None) -> ParsedFile:
 def read_text(path: str) -> str:
     """A file's text as QEMU's minikconf sees it: UTF-8, universal newlines.
 
-    Raises ``OSError`` (also for undecodable bytes, as ``EILSEQ``-style text).
+    Raises ``OSError`` also for what no Kconfig file is: not a regular file (a device such as
+    /dev/zero, a FIFO, a directory), larger than :data:`~qemu_config.limits.MAX_KCONFIG_BYTES`, or
+    not UTF-8.
     """
-    with open(path, "rb") as fp:
-        data = fp.read()
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fp:
+        mode = os.fstat(fp.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"not a regular file (mode {stat.filemode(mode)})")
+        data = fp.read(MAX_KCONFIG_BYTES + 1)
+    if len(data) > MAX_KCONFIG_BYTES:
+        raise OSError(f"larger than {MAX_KCONFIG_BYTES // (1024 * 1024)} MiB: not a Kconfig or .mak file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise OSError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise OSError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -295,6 +295,9 @@ def parse_option_text(text: str, filename: str = "meson_options.txt") -> OptionT
             option = _define_option(positional, kwargs, node.line)
         except OptionValueError as exc:
             raise UsageError(f"{filename}:{node.line}: {exc}", _source_line(text, node.line)) from None
+        except RecursionError:       # a chain of thousands of operators
+            raise UsageError(f"{filename}:{node.line}: expression nested too deeply",
+                             _source_line(text, node.line)[:200]) from None
         options[option.name] = option  # a redefinition replaces the first, in its place
     return OptionTable(tuple(options.values()))
 
@@ -327,7 +330,12 @@ def parse_option_file(path: str | os.PathLike[str]) -> OptionTable:
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{p}: malformed option file, not UTF-8: {exc.reason} at byte {exc.start}") from None
+        data = p.read_bytes()
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        raise UsageError(f"{p}:{line}: malformed option file, not UTF-8: {exc.reason} "
+                         f"(byte 0x{data[exc.start]:02x}, column {column + 1})",
+                         "save the file as UTF-8 text") from None
     except OSError as exc:
         raise UsageError(f"{p}: cannot read option file: {exc.strerror or exc}") from None
     return parse_option_text(text, str(p))

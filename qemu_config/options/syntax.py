@@ -16,6 +16,8 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from ..limits import MAX_OPTION_NESTING
+
 
 class OptionSyntaxError(Exception):
     """A lexer or parser error at ``line`` (1-based) and ``col`` (0-based), in meson's words."""
@@ -129,6 +131,8 @@ def _lex(text: str) -> Iterator[Token]:
                     depth[name] += 1
                 elif kind == "r" + name:
                     depth[name] -= 1
+            if sum(depth.values()) > MAX_OPTION_NESTING:
+                raise OptionSyntaxError(f"brackets nested more than {MAX_OPTION_NESTING} deep", line, col)
         newlines = raw.count("\n")
         if newlines:
             line += newlines
@@ -468,5 +472,12 @@ class Parser:
 
 
 def parse_statements(text: str) -> list[Node]:
-    """The statements of an option file's text; raises :class:`OptionSyntaxError`."""
-    return Parser(text).parse()
+    """The statements of an option file's text; raises :class:`OptionSyntaxError`.
+
+    Brackets nest at most :data:`~qemu_config.limits.MAX_OPTION_NESTING` deep; an expression nested
+    deeper in another way (a long chain of unary operators) is refused where the parser stood."""
+    parser = Parser(text)
+    try:
+        return parser.parse()
+    except RecursionError:
+        raise OptionSyntaxError("expression nested too deeply", parser.current.line, parser.current.col) from None
