@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import stat
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Union
 
+from .limits import read_regular_file
 from .storage import user_cache_dir, write_atomic
 
 CACHE_FORMAT = 1
@@ -173,17 +172,9 @@ class ProbeCache:
 def _read_entry(path: Path) -> str:
     """An entry file's text; OSError when it cannot be one.
 
-    The file is opened without blocking (a FIFO would otherwise wait for a writer for ever) and must be a
-    regular file of at most :data:`MAX_ENTRY_BYTES`, in UTF-8.
+    It must be a regular file of at most :data:`MAX_ENTRY_BYTES` (:func:`limits.read_regular_file`), in UTF-8.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise OSError(f"not a regular file (mode {stat.filemode(mode)})")
-        data = handle.read(MAX_ENTRY_BYTES + 1)
-    if len(data) > MAX_ENTRY_BYTES:
-        raise OSError(f"larger than {MAX_ENTRY_BYTES} bytes")
+    data = read_regular_file(path, MAX_ENTRY_BYTES)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

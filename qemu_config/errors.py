@@ -7,8 +7,24 @@ lines on stderr and a non-zero exit; never a traceback.  Stages raise
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TextIO
+
+
+# Characters shown escaped in an error: a user's value quoted in it must not break the one-line form.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f\u2028\u2029\udc80-\udcff]")
+
+
+def _escape(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":           # a byte that was not UTF-8
+        return f"\\x{ord(char) - 0xdc00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with line breaks, control characters and bytes that were not UTF-8 shown as escapes."""
+    return _CONTROL.sub(lambda found: _escape(found.group()), text)
 
 
 class UserError(Exception):
@@ -28,8 +44,9 @@ class UserError(Exception):
             self.exit_code = exit_code
 
     def render(self) -> str:
-        lines = [f"ERROR: {self.message}"]
-        lines.extend(f"       {d}" for d in self.details)
+        """One ``ERROR:`` line and one indented line per detail, whatever the text they quote holds."""
+        lines = [f"ERROR: {_one_line(self.message)}"]
+        lines.extend(f"       {_one_line(d)}" for d in self.details)
         return "\n".join(lines) + "\n"
 
     def report(self, stream: TextIO | None = None) -> int:

@@ -9,7 +9,9 @@ only; it imports nothing of the engine.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 
 # meson_options.txt: how deeply lists ([...]) and parentheses may nest.  QEMU's own file nests 2 deep.
 MAX_OPTION_NESTING = 32
@@ -26,3 +28,17 @@ def non_utf8_byte(text: str) -> int | None:
     """The first byte of ``text`` that was not UTF-8 where it came from (argv, environ, a path), or None."""
     found = _SURROGATE.search(text)
     return None if found is None else ord(found.group()) - 0xdc00
+
+
+def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes of ``path``; OSError when it is not a regular file (a device, a FIFO, a directory: opened
+    without blocking, so a FIFO with no writer does not wait) or holds more than ``max_bytes``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"not a regular file (mode {stat.filemode(mode)})")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(f"larger than {max_bytes} bytes")
+    return data

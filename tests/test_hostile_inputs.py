@@ -9,7 +9,6 @@ was, within seconds: never an internal error, a traceback or a hang.
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import subprocess

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 
-from ..limits import MAX_KCONFIG_BYTES
+from ..limits import MAX_KCONFIG_BYTES, read_regular_file
 from .expr import Expr, Not, Sym, conj, disj
 from .model import (Assignment, Declaration, Default, DependsOn, Include, Item, Location, ParsedFile,
                     ParseFailure, Select)
@@ -298,14 +297,7 @@ def read_text(path: str) -> str:
     /dev/zero, a FIFO, a directory), larger than :data:`~qemu_config.limits.MAX_KCONFIG_BYTES`, or
     not UTF-8.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as fp:
-        mode = os.fstat(fp.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise OSError(f"not a regular file (mode {stat.filemode(mode)})")
-        data = fp.read(MAX_KCONFIG_BYTES + 1)
-    if len(data) > MAX_KCONFIG_BYTES:
-        raise OSError(f"larger than {MAX_KCONFIG_BYTES // (1024 * 1024)} MiB: not a Kconfig or .mak file")
+    data = read_regular_file(path, MAX_KCONFIG_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -131,8 +131,7 @@ def _require_utf8(arg: str) -> None:
     files, which are UTF-8."""
     byte = non_utf8_byte(arg)
     if byte is not None:
-        shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        raise UsageError(f"{shown[:200]!s}: the argument is not UTF-8 text (byte 0x{byte:02x})",
+        raise UsageError(f"{arg[:200]}: the argument is not UTF-8 text (byte 0x{byte:02x})",
                          "give every option and value in UTF-8 (check the shell's locale and the quoting)")
 
 
