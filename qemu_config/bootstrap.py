@@ -12,14 +12,15 @@ import importlib.util
 import os
 import re
 import shutil
-import subprocess
 import sys
 import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import processes
 from .errors import UserError
+from .processes import ProcessTimeout
 
 MESON_VERSION = "1.12.1"
 NINJA_MINIMUM = (1, 8, 2)
@@ -80,8 +81,8 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 
 def ninja_usable(path: str) -> bool:
     try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
-    except OSError:
+        out = processes.run("ninja", [path, "--version"], what="ninja's version")
+    except (OSError, ProcessTimeout):
         return False
     return out.returncode == 0 and _version_tuple(out.stdout) >= NINJA_MINIMUM
 
@@ -149,8 +150,10 @@ def create_venv(venv_dir: Path) -> Path:
     builder.create(str(venv_dir))
     parents = _parent_site_packages()
     if parents:
-        out = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             capture_output=True, text=True, check=True)
+        out = processes.run("python", [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                            what="the new venv's site-packages")
+        if out.returncode != 0:
+            raise OSError(f"{python} could not name its site-packages: {out.stderr.strip()[-200:]}")
         Path(out.stdout.strip(), "qemu-config-parent-venv.pth").write_text("\n".join(parents) + "\n")
     return python
 
@@ -176,10 +179,10 @@ def python_not_used(requested: str, environ: Mapping[str, str]) -> str | None:
     answer = None
     if found is not None:
         try:
-            proc = subprocess.run([found, "-c", _BASE_INTERPRETER], capture_output=True, text=True, timeout=60,
-                                  env=dict(environ))
+            proc = processes.run("python", [found, "-c", _BASE_INTERPRETER], what="which interpreter it is",
+                                 env=environ)
             answer = proc.stdout.strip() if proc.returncode == 0 else None
-        except (OSError, subprocess.TimeoutExpired):
+        except (OSError, ProcessTimeout):
             answer = None
     if answer == running:
         return None
@@ -191,11 +194,10 @@ def python_not_used(requested: str, environ: Mapping[str, str]) -> str | None:
 def _pip_install(python: str, specs: list[str], *, purpose: str | None, then: str) -> None:
     """pip-install ``specs`` into the running venv, or fail saying what to do (``then``: what to re-run)."""
     if importlib.util.find_spec("pip") is None:
-        subprocess.run([python, "-m", "ensurepip", "--default-pip"], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.run("python", [python, "-m", "ensurepip", "--default-pip"], what="installing pip")
     cmd = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", *specs]
     print("qemu-config: installing " + " ".join(specs) + " into " + sys.prefix, file=sys.stderr)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = processes.run("pip", cmd, what="installing " + " ".join(specs))
     if proc.returncode != 0:
         raise UserError(
             "could not install " + " ".join(specs) + " into " + sys.prefix,
@@ -305,7 +307,7 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         create_venv(Path(argv[0]))
-    except (OSError, subprocess.CalledProcessError) as exc:
+    except OSError as exc:
         return UserError(f"python venv creation failed in {argv[0]}: {exc}",
                          "install python3-venv (Debian) or pass --python=/path/to/python3").report()
     return 0

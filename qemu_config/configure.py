@@ -14,14 +14,14 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
-from . import bootstrap, options, outputs
+from . import bootstrap, options, outputs, processes
 from . import fingerprint
 from .emit import OutputFile, start_compiling_templates, write_if_changed, write_outputs
 from .environment import RECORDED_ENVIRONMENT
@@ -224,24 +224,55 @@ def run_meson_setup(config: Configuration) -> tuple[bool, float]:
     stamp_path = build / STAMP
     if (build / "build.ninja").exists() and stamp_path.exists() and stamp_path.read_text() == stamp:
         return False, 0.0
-    for sub in ("meson-private", "meson-info", "meson-logs"):
-        shutil.rmtree(build / sub, ignore_errors=True)
     cmd = [*config.env.meson, "setup", *args, str(build), str(config.env.source_dir)]
     environ = dict(config.env.environ)
     environ["NINJA"] = config.env.ninja
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=build, env=environ, capture_output=True, text=True)
-    seconds = time.monotonic() - start
-    with open(build / "config.log", "a", encoding="utf-8") as logf:
-        logf.write(f"\n# meson setup ({seconds:.1f} s)\n$ {' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
-    if proc.returncode != 0:
-        tail = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()][-6:]
-        raise UserError("meson setup failed", *tail, "see meson-logs/meson-log.txt in the build directory")
+    with _meson_state_kept(build):
+        try:
+            proc = processes.run("meson setup", cmd, what="setting up the build directory", cwd=build, env=environ)
+        except OSError as exc:
+            raise UserError(f"meson setup could not be run: {exc.strerror or exc}",
+                            "run configure again; if it fails again, remove the build directory's pyvenv") from None
+        seconds = time.monotonic() - start
+        with open(build / "config.log", "a", encoding="utf-8") as logf:
+            logf.write(f"\n# meson setup ({seconds:.1f} s)\n$ {' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
+        if proc.returncode != 0:
+            tail = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()][-6:]
+            raise UserError("meson setup failed", *tail, "see meson-logs/meson-log.txt in the build directory")
     try:
         stamp_path.write_text(stamp)
     except OSError:
         stamp_path.unlink(missing_ok=True)    # the next run sets meson up again: only slower
     return True, seconds
+
+
+# meson's own state in the build directory: set aside while meson setup runs, put back if it fails.
+MESON_STATE = ("meson-private", "meson-info", "meson-logs")
+MESON_STATE_ASIDE = ".qemu-config-meson-state"
+
+
+@contextmanager
+def _meson_state_kept(build: Path) -> Iterator[None]:
+    """meson setup starts without the state of the last one (MESON_STATE), which is moved aside; if it
+    fails (or runs over its time) what it wrote is removed and the old state put back, so that the
+    build directory builds as it did.  What a killed run left aside is removed first."""
+    aside = build / MESON_STATE_ASIDE
+    shutil.rmtree(aside, ignore_errors=True)
+    aside.mkdir()
+    for sub in MESON_STATE:
+        if (build / sub).exists():
+            os.rename(build / sub, aside / sub)
+    try:
+        yield
+    except BaseException:
+        for sub in MESON_STATE:
+            shutil.rmtree(build / sub, ignore_errors=True)
+            if (aside / sub).exists():
+                os.rename(aside / sub, build / sub)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 # --- the whole run ---------------------------------------------------------

@@ -32,13 +32,13 @@ import subprocess
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+from . import processes
+
 __all__ = [
     "PkgConfigTool", "PackageLookup", "find_pkg_config", "pkg_config_program", "search_path",
     "cross_leak_warning",
     "lookup", "version_compare", "parse_constraint", "cache_identity",
 ]
-
-_TIMEOUT = 60
 
 # Environment variables that change what pkg-config answers (beyond every PKG_CONFIG* one):
 # pkgconf treats the compiler's include/library path variables as system directories and
@@ -156,8 +156,8 @@ def _resolve_program(name: str, environ: Mapping[str, str]) -> str | None:
 
 
 def _run(argv: Sequence[str], environ: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(argv), env=dict(environ), capture_output=True, text=True,
-                          errors="replace", stdin=subprocess.DEVNULL, timeout=_TIMEOUT, check=False)
+    """One pkg-config query; a pkg-config that hangs is a ProcessTimeout (the ERROR names it)."""
+    return processes.run("pkg-config", argv, what="pkg-config " + " ".join(argv[1:])[:100], env=environ)
 
 
 def _query_tool(path: str, environ: Mapping[str, str]) -> _ToolFacts | None:
@@ -189,7 +189,7 @@ def _query_tool(path: str, environ: Mapping[str, str]) -> _ToolFacts | None:
                 if pc_path.returncode == 0:
                     default = _split_path_list(pc_path.stdout.strip())
             facts = _ToolFacts(version, default, personality)
-    except (OSError, subprocess.SubprocessError):
+    except OSError:
         facts = None
     _TOOL_FACTS[key] = facts
     return facts
@@ -320,7 +320,7 @@ class _Log:
         self.parts.append("$ " + " ".join([*shown, shlex.join(argv)]))
         try:
             proc = _run(argv, self.environ)
-        except (OSError, subprocess.SubprocessError) as exc:
+        except OSError as exc:
             self.parts.append(f"failed to run: {exc}")
             return None
         self.parts.append(f"[exit {proc.returncode}]")
@@ -508,6 +508,36 @@ _KEYWORD = re.compile(r"^(Requires(?:\.private)?)\s*:(.*)$")
 _REFERENCE = re.compile(r"\$\{([^}]*)\}")
 
 
+class _Expander:
+    """``${name}`` references of a .pc file expanded, each variable once: a file whose variables refer to
+    each other many times over (``x=${x}${x}``, ``y=${x}${x}${x}``) costs time linear in its size, and a
+    value is cut at :data:`_MAX_EXPANDED` characters; a variable that refers back to itself, or lies
+    more than :data:`_MAX_DEPTH` references deep, is empty."""
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self._variables = variables
+        self._values: dict[str, str] = {}
+        self._expanding: set[str] = set()
+
+    def __call__(self, text: str) -> str:
+        return _REFERENCE.sub(lambda m: self._value(m.group(1)), text)[:_MAX_EXPANDED]
+
+    def _value(self, name: str) -> str:
+        if name in self._values:
+            return self._values[name]
+        if name in self._expanding or len(self._expanding) >= _MAX_DEPTH:
+            return ""
+        self._expanding.add(name)
+        value = self(self._variables.get(name, ""))
+        self._expanding.discard(name)
+        self._values[name] = value
+        return value
+
+
+_MAX_EXPANDED = 64 * 1024
+_MAX_DEPTH = 64
+
+
 def _required_packages(pc_file: str) -> list[str]:
     """Package names a .pc file requires (public and private), read without running pkg-config.
 
@@ -531,11 +561,7 @@ def _required_packages(pc_file: str) -> list[str]:
         if var:
             variables[var.group(1)] = var.group(2).strip()
 
-    def expand(value: str, depth: int = 0) -> str:
-        if depth > 16:
-            return value
-        return _REFERENCE.sub(lambda m: expand(variables.get(m.group(1), ""), depth + 1), value)
-
+    expand = _Expander(variables)
     names: list[str] = []
     for field in fields:
         for token in re.split(r"[\s,]+", expand(field)):

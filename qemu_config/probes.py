@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -30,9 +29,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Protocol, Sequence, Union
 
-from . import pkgconfig, toolchain as tc_mod
+from . import pkgconfig, processes, toolchain as tc_mod
 from .cache import ProbeCache, Schema, make_key
 from .errors import UserError
+from .processes import ProcessTimeout
 from .host import HostMachine
 from .pkgconfig import PkgConfigTool
 from .remedies import missing_compiler
@@ -234,7 +234,7 @@ class LinkProbe(_KindDefaults):
         src.write_text(self.source, encoding="utf-8")
         cmd = [*tc.objc, *tc.objcflags, "-x", "objective-c", "-o", str(workdir / "probe"), str(src), *tc.ldflags]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+            proc = processes.run("compiler", cmd, what="an Objective-C link test")
             ok, out = proc.returncode == 0, proc.stdout + proc.stderr
         except OSError as exc:
             ok, out = False, f"{exc}\n"
@@ -353,12 +353,11 @@ class ProgramProbe(_KindDefaults):
             log = f"found {path}\n"
             if self.version_args:
                 try:
-                    out = subprocess.run([path, *self.version_args], capture_output=True, text=True,
-                                         timeout=60, stdin=subprocess.DEVNULL)
+                    out = processes.run("program", [path, *self.version_args], what=f"{name}'s version")
                     first = (out.stdout or out.stderr).splitlines()[:1]
                     version = first[0].split()[-1] if first and first[0].split() else None
                     log += out.stdout + out.stderr
-                except (OSError, subprocess.SubprocessError) as exc:
+                except (OSError, ProcessTimeout) as exc:    # found; its version is not needed
                     log += f"{exc}\n"
             return ProbeOutcome(self, True, "found", f"found {path}" + (f" {version}" if version else ""),
                                 version=version, value=path, log=log)
@@ -418,19 +417,19 @@ class GdbProbe(_KindDefaults):
         log = ""
         try:
             # One run answers both questions: "show version" starts as --version does ("GNU gdb ...").
-            arches_run = subprocess.run([path, "-nx", "-batch", "-ex", "show version", "-ex", "set architecture",
-                                         "-ex", "quit"], capture_output=True, text=True, timeout=60,
-                                        stdin=subprocess.DEVNULL)
+            arches_run = processes.run("gdb", [path, "-nx", "-batch", "-ex", "show version", "-ex",
+                                               "set architecture", "-ex", "quit"], what="gdb's version and architectures")
             log += arches_run.stdout + arches_run.stderr
             out = arches_run
             if not arches_run.stdout.startswith("GNU gdb"):     # not a GNU gdb that says it: ask as before
-                out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60,
-                                     stdin=subprocess.DEVNULL)
+                out = processes.run("gdb", [path, "--version"], what="gdb's version")
                 log += out.stdout + out.stderr
             first = out.stdout.splitlines()[0] if out.stdout else ""
             version = first.split()[-1] if first.split() else ""
-        except (OSError, subprocess.SubprocessError, IndexError) as exc:
+        except (OSError, IndexError) as exc:
             return ProbeOutcome(self, False, "failed", f"{path} does not run: {exc}", log=log)
+        except ProcessTimeout as exc:      # gdb is optional: a gdb that hangs is not used
+            return ProbeOutcome(self, False, "failed", f"{path} does not run: {exc.message}", log=log)
         text = arches_run.stdout + arches_run.stderr
         arches: tuple[str, ...] = ()
         if "Valid arguments are" in text:
@@ -576,7 +575,10 @@ class ProbeRunner:
             if outcome.ok or not required:
                 return outcome
         with tempfile.TemporaryDirectory(prefix="qemu-config-probe-") as tmp:
-            outcome = probe.run(replace(inputs, workdir=Path(tmp)))
+            try:
+                outcome = probe.run(replace(inputs, workdir=Path(tmp)))
+            except ProcessTimeout as exc:
+                raise ProcessTimeout(f"probing {probe.describe()}: {exc.message}", *exc.details) from None
         self.ctx.cache.put(key, outcome.as_cache())
         return outcome
 

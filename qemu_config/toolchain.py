@@ -48,7 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Generic, Iterable, Mapping, Protocol, Sequence, TypeVar
 
+from . import processes
 from .errors import UserError
+from .processes import ProcessTimeout
 from .remedies import broken_compiler, missing_compiler
 
 # (meson machine-file key, environment variable, program name without prefix)
@@ -155,7 +157,8 @@ def check_compiler_works(toolchain: Toolchain, cpu_cflags: Sequence[str] = ()) -
         cmd = [*toolchain.cc, *cpu_cflags, *toolchain.cflags, "-o", str(Path(tmp) / "qemu-conf.exe"),
                str(src), *toolchain.ldflags]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            proc = processes.run("compiler", cmd, what="the compiler sanity check: a trivial program",
+                                 env=_compiler_env())
         except OSError:
             proc = None
         if proc is None or proc.returncode != 0:
@@ -217,8 +220,6 @@ _GNU_WINLIBS = ("-lkernel32", "-luser32", "-lgdi32", "-lwinspool", "-lshell32", 
 # Libraries the compiler driver provides itself: meson never searches for them by file name.
 _INTERNAL_LIBS = frozenset({"m", "c", "pthread", "dl", "rt", "execinfo"})
 
-_COMPILE_TIMEOUT = 300
-
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -275,9 +276,9 @@ _VERSION_TEXT: _OncePerKey[tuple[str, ...], str] = _OncePerKey()
 def _version_text(exelist: tuple[str, ...]) -> str:
     def compute() -> str:
         try:
-            proc = subprocess.run([*exelist, "--version"], capture_output=True, text=True, errors="replace",
-                                  env=_compiler_env(), stdin=subprocess.DEVNULL, timeout=_COMPILE_TIMEOUT)
-        except (OSError, subprocess.SubprocessError) as exc:
+            proc = processes.run("compiler", [*exelist, "--version"], what="the compiler's version",
+                                 env=_compiler_env())
+        except OSError as exc:
             raise _not_runnable(exelist, exc) from None
         return proc.stdout or proc.stderr
     return _VERSION_TEXT.get(exelist, compute)
@@ -397,14 +398,13 @@ _INCLUDE_DIRS: _OncePerKey[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, .
 def _ask_preprocessor(exelist: tuple[str, ...], cflags: tuple[str, ...]) -> _Preprocessor:
     def preprocess(*verbose: str) -> subprocess.CompletedProcess[str]:
         try:
-            return subprocess.run([*exelist, *cflags, *verbose, "-dM", "-E", "-x", "c", "-"], input="",
-                                  capture_output=True, text=True, errors="replace", env=_compiler_env(),
-                                  timeout=_COMPILE_TIMEOUT)
+            return processes.run("compiler", [*exelist, *cflags, *verbose, "-dM", "-E", "-x", "c", "-"], input="",
+                                 what="the C compiler's predefined macros", env=_compiler_env())
         except FileNotFoundError:
             raise UserError(f'C compiler "{exelist[0]}" either does not exist or does not work',
                             missing_compiler(exelist[0])) from None
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise UserError(f'C compiler "{exelist[0]}" could not be run: {getattr(exc, "strerror", None) or exc}',
+        except OSError as exc:
+            raise UserError(f'C compiler "{exelist[0]}" could not be run: {exc.strerror or exc}',
                             "name a working compiler with --cc / --cross-prefix") from None
 
     proc = preprocess("-v")
@@ -491,13 +491,15 @@ def search_dirs(tc: Toolchain) -> list[str]:
     dirs: list[str] = []
     try:
         dirs += include_dirs(tc.cc, tc.cflags)
-        out = subprocess.run([*_check_exelist(tc), *tc.cflags, "-print-search-dirs"], capture_output=True, text=True,
-                             errors="replace", env=_compiler_env(), stdin=subprocess.DEVNULL, timeout=_COMPILE_TIMEOUT)
+        out = processes.run("compiler", [*_check_exelist(tc), *tc.cflags, "-print-search-dirs"],
+                            what="the compiler's library directories", env=_compiler_env())
         for line in out.stdout.splitlines():
             if line.startswith("libraries:"):
                 listed = line.split("=", 1)[1] if "=" in line else ""
                 dirs += [os.path.normpath(d) for d in listed.split(os.pathsep) if d]
-    except (UserError, OSError, subprocess.SubprocessError):
+    except ProcessTimeout:
+        raise
+    except (UserError, OSError):
         pass
     return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
 
@@ -693,11 +695,7 @@ def _compile(tc: Toolchain, workdir: Path, code: str, mode: _Mode, extra: Sequen
 
     log.note(f"--- {mode.value} test, {source.name}:\n{code}")
     try:
-        proc = subprocess.run(cmd, cwd=step, env=_compiler_env(), capture_output=True, text=True,
-                              errors="replace", stdin=subprocess.DEVNULL, timeout=_COMPILE_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        log.command(cmd, f"none: timed out after {_COMPILE_TIMEOUT}s", "", "")
-        return _Attempt(-1, "", "timed out", None)
+        proc = processes.run("compiler", cmd, what=f"a {mode.value} test", cwd=step, env=_compiler_env())
     except OSError as exc:
         raise _not_runnable(exelist, exc) from None
     log.command(cmd, proc.returncode, proc.stdout, proc.stderr)

@@ -187,3 +187,64 @@ def test_a_pc_version_of_thousands_of_digits_is_compared_not_refused(tmp_path: P
     assert pkgconfig.lookup(tool, "big", [f">=1.{'9' * 4999}8"], environ=environ).status == "found"
     assert pkgconfig.lookup(tool, "big", [f">=2.{'0' * 5000}"], environ=environ).status == "too-old"
     assert pkgconfig.version_compare("1.0" + "0" * 5000 + "7", ">=1.7")
+
+
+# --- 8. programs that hang -----------------------------------------------------------------------
+
+HANG_LIMIT = 15          # seconds: a hang must be stopped after the (test's) timeout, not after minutes
+
+
+def wrapper(directory: Path, name: str, hang_when: str, then: str) -> Path:
+    """A real program that hangs (sleeps, in a child, as a wrapper script's tool would) when its arguments
+    match the shell pattern ``hang_when``, and otherwise runs ``then`` with them."""
+    path = directory / name
+    path.write_text(f'#!/bin/sh\ncase " $* " in\n  {hang_when}) sleep 600 ;;\nesac\nexec {then} "$@"\n')
+    path.chmod(0o755)
+    return path
+
+
+def assert_stopped(build: Path, *args: str, env: dict[str, str], words: tuple[str, ...]) -> str:
+    started = time.monotonic()
+    error = assert_refused(build, "--no-cache", *args, words=words, env=env)
+    assert time.monotonic() - started < HANG_LIMIT, error
+    assert "QEMU_CONFIG_TIMEOUTS" in error, error
+    return error
+
+
+def test_a_compiler_that_hangs_in_a_probe_is_stopped_and_the_probe_named(build: Path, tmp_path: Path) -> None:
+    cc = wrapper(tmp_path, "cc-hangs-on-flags", "*-Wvla*", "gcc")
+    assert_stopped(build, f"--cc={cc}", env={"QEMU_CONFIG_TIMEOUTS": "compiler=2"},
+                   words=("supported compiler flags", "2 s", "compiler"))
+
+
+def test_a_compiler_that_always_hangs_is_stopped_at_its_first_question(build: Path, tmp_path: Path) -> None:
+    cc = wrapper(tmp_path, "cc-hangs", "*", "gcc")
+    assert_stopped(build, f"--cc={cc}", env={"QEMU_CONFIG_TIMEOUTS": "pkg-config=5,compiler=1"},
+                   words=(str(cc), "the compiler's version", "1 s"))
+
+
+def test_a_pkg_config_that_hangs_is_stopped_and_named(build: Path, tmp_path: Path) -> None:
+    pkg_config = wrapper(tmp_path, "pkg-config-hangs", "*", "pkg-config")
+    assert_stopped(build, env={"PKG_CONFIG": str(pkg_config), "QEMU_CONFIG_TIMEOUTS": "pkg-config=1"},
+                   words=(str(pkg_config), "1 s"))
+
+
+def test_meson_setup_that_hangs_is_stopped_and_the_build_directory_kept(build: Path, tmp_path: Path) -> None:
+    # gcc answers the engine; only meson's own compiler sanity check hangs, so only meson setup does.
+    cc = wrapper(tmp_path, "cc-hangs-in-meson", "*sanity_check_for_c*", "gcc")
+    assert_stopped(build, f"--cc={cc}", env={"QEMU_CONFIG_TIMEOUTS": "meson setup=3"},
+                   words=("meson", "3 s"))
+    make = subprocess.run(["make", "-C", str(build)], capture_output=True, text=True, timeout=600,
+                          env=configure_env())
+    assert make.returncode == 0, make.stdout[-2000:] + make.stderr[-2000:]
+
+
+def test_nested_pc_variables_are_expanded_in_linear_time(tmp_path: Path) -> None:
+    from qemu_config import pkgconfig
+
+    lines = ["x0=a"] + [f"x{i}=${{x{i - 1}}}${{x{i - 1}}}${{x{i - 1}}}" for i in range(1, 60)]
+    (tmp_path / "deep.pc").write_text("\n".join(lines) + "\nName: deep\nDescription: d\nVersion: 1\n"
+                                      "Requires: ${x59}\n")
+    started = time.monotonic()
+    assert pkgconfig._required_packages(str(tmp_path / "deep.pc"))
+    assert time.monotonic() - started < 2

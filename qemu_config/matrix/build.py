@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from .. import processes
+from ..processes import ProcessTimeout
 from .model import BuildClass, MatrixResult, Verdict
 
 if TYPE_CHECKING:
@@ -89,7 +91,10 @@ def _smoke(build: Path, verdict: Verdict, native: bool, running: _Running, env: 
     decided = dict(verdict.defines)
     for target in verdict.targets:
         exe = build / f"qemu-system-{target.name.split('-')[0]}"
-        out = subprocess.run([str(exe), "--build-config"], capture_output=True, text=True, timeout=60)
+        try:
+            out = processes.run("emulator", [str(exe), "--build-config"], what="the binary's configuration")
+        except (OSError, ProcessTimeout) as exc:
+            return False, f"{exe.name} --build-config did not run: {getattr(exc, 'message', exc)}"
         log.write(f"$ {exe} --build-config: exit {out.returncode}\n")
         printed = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
         wrong = sorted(k for k in decided if printed.get(k) != " ".join(decided[k].split()))
@@ -97,8 +102,11 @@ def _smoke(build: Path, verdict: Verdict, native: bool, running: _Running, env: 
             return False, f"{exe.name} --build-config differs from the decision: {', '.join(wrong[:5])}"
     check = ("import json, sys; sys.path.insert(0, sys.argv[1]); import qemu_core; "
              "print(json.dumps({t: sorted(qemu_core.target_kconfig(t)) for t in qemu_core.targets}))")
-    out = subprocess.run([sys.executable, "-c", check, str(build)], capture_output=True, text=True, timeout=60,
-                         env=env)
+    try:
+        out = processes.run("python", [sys.executable, "-c", check, str(build)], what="loading the extension",
+                            env=env)
+    except ProcessTimeout as exc:
+        return False, f"the extension did not load: {exc.message}"
     log.write(f"$ extension target_kconfig: exit {out.returncode}\n{out.stderr}")
     if out.returncode != 0:
         return False, "the extension did not load: " + (out.stderr.strip().splitlines() or ["?"])[-1]

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, cast
 
+from .. import processes
 from ..errors import UserError
 from ..storage import user_cache_dir, write_atomic
 from .model import MesonOption, OptionType
@@ -74,8 +74,7 @@ def _option_from_introspect(entry: Mapping[str, object]) -> MesonOption:
     )
 
 
-def introspect_buildoptions(meson_cmd: Sequence[str], option_text: str | None = None,
-                            timeout: float = 120) -> list[dict[str, object]]:
+def introspect_buildoptions(meson_cmd: Sequence[str], option_text: str | None = None) -> list[dict[str, object]]:
     """Run ``meson introspect --buildoptions`` on a throw-away ``project('x', 'c')``.
 
     ``option_text`` becomes its ``meson_options.txt``.  Returns meson's JSON list.
@@ -86,8 +85,8 @@ def introspect_buildoptions(meson_cmd: Sequence[str], option_text: str | None = 
             (Path(tmp) / "meson_options.txt").write_text(option_text, encoding="utf-8")
         cmd = [*meson_cmd, "introspect", "--buildoptions", str(Path(tmp) / "meson.build")]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            proc = processes.run("meson", cmd, what="meson's builtin options", cwd=tmp)
+        except OSError as exc:
             raise UserError("could not run meson to list its builtin options", f"{' '.join(cmd)}: {exc}") from None
     if proc.returncode != 0:
         tail = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()][-3:]
@@ -103,8 +102,8 @@ def introspect_buildoptions(meson_cmd: Sequence[str], option_text: str | None = 
 
 def _meson_version_of(meson_cmd: Sequence[str]) -> str:
     try:
-        proc = subprocess.run([*meson_cmd, "--version"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        proc = processes.run("meson", [*meson_cmd, "--version"], what="meson's version")
+    except OSError as exc:
         raise UserError("could not run meson", f"{' '.join(meson_cmd)} --version: {exc}") from None
     if proc.returncode != 0 or not proc.stdout.strip():
         raise UserError("could not run meson", f"{' '.join(meson_cmd)} --version exited {proc.returncode}")

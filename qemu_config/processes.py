@@ -1,0 +1,97 @@
+"""Running other programs: the one runner every subprocess call of the engine goes through.
+
+Owns how long each kind of program may take (:data:`TIMEOUTS`, overridable with
+``QEMU_CONFIG_TIMEOUTS``), how a program that runs over its time is stopped (its
+whole process group, so a wrapper script's children go too), and how its
+output is read (text, a byte that is not UTF-8 replaced, never a decoding
+error).  A program that runs over its time is one :class:`ProcessTimeout` (a
+UserError) naming the program, what it was asked, the limit and how to raise
+it.  No shell ever runs here: arguments are passed as a list.
+Standard library only (the bootstrap uses it before anything is installed).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from typing import Mapping, Sequence
+
+from .errors import UserError
+
+# Seconds each kind of program may run.  A real answer takes a fraction of that; a program that
+# takes longer hangs (a broken compiler wrapper, a pkg-config waiting on a network file system).
+TIMEOUTS: Mapping[str, float] = {
+    "compiler": 60,          # one compile, link or preprocessor run of a check
+    "pkg-config": 10,        # one pkg-config query
+    "gdb": 30,               # gdb --version, gdb's architectures
+    "program": 30,           # PROG --version of a program a probe looks for
+    "python": 60,            # asking an interpreter (--python) which one it is, ensurepip
+    "meson": 60,             # meson --version, meson introspect of its builtin options
+    "meson setup": 120,      # meson setup of the build directory
+    "ninja": 30,             # ninja --version
+    "emulator": 60,          # a built binary's --build-config (qemu-config matrix --build)
+    "pip": 900,              # pip installing the engine's packages (downloads)
+}
+
+# "KIND=SECONDS,KIND=SECONDS": other limits for some kinds (tests give a hanging program a second).
+OVERRIDE_VARIABLE = "QEMU_CONFIG_TIMEOUTS"
+
+
+class ProcessTimeout(UserError):
+    """A program that ran longer than its kind may."""
+
+
+def timeout_for(kind: str, environ: Mapping[str, str] | None = None) -> float:
+    """The limit of ``kind``: :data:`TIMEOUTS`, or what ``QEMU_CONFIG_TIMEOUTS`` sets for it."""
+    text = (os.environ if environ is None else environ).get(OVERRIDE_VARIABLE, "")
+    for item in text.split(","):
+        name, sep, seconds = item.partition("=")
+        if sep and name.strip() == kind:
+            try:
+                value = float(seconds)
+            except ValueError:
+                break
+            if 0 < value < 1e6:
+                return value
+            break
+    return TIMEOUTS[kind]
+
+
+def run(kind: str, argv: Sequence[str], *, what: str, input: str | None = None,
+        env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None,
+        merge_output: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` (no shell) and return its exit status and output, as text.
+
+    Standard input is ``input`` (or nothing: /dev/null).  ``what`` says in a few words what the
+    program was asked ("the C compiler's predefined macros"), for the error of a program that runs
+    over its :func:`timeout_for` ``kind``: then its process group is killed and ProcessTimeout is
+    raised.  OSError (no such program, not executable) is the caller's to report.
+    """
+    limit = timeout_for(kind)
+    with subprocess.Popen(list(argv), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
+                          env=None if env is None else dict(env), cwd=cwd, text=True, errors="replace",
+                          start_new_session=True) as proc:
+        try:
+            stdout, stderr = proc.communicate(input, timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            proc.communicate()
+            raise ProcessTimeout(
+                f"{argv[0]} did not finish within {limit:g} s ({what})",
+                f"the limit of a {kind} run; the command: {' '.join(argv)[:300]}",
+                f"a program that hangs is a broken tool: fix or replace it, or allow it more time "
+                f"with {OVERRIDE_VARIABLE}='{kind}=SECONDS'") from None
+        except BaseException:
+            _kill_group(proc)
+            raise
+    return subprocess.CompletedProcess(list(argv), proc.returncode, stdout, stderr or "")
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    """Kill the program and whatever it started (a shell script's sleep keeps the pipes open otherwise)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
