@@ -70,13 +70,13 @@ def meson_command() -> list[str]:
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
-    parts: list[int] = []
-    for piece in text.strip().split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
+    """The version a program's first line of ``--version`` starts with ("1.11.1" -> (1, 11, 1)); () when it
+    does not start with one (``true --version`` says "true (GNU coreutils) 9.1": not a ninja)."""
+    lines = text.strip().splitlines()
+    found = re.match(r"(\d{1,9})((?:\.\d{1,9})*)", lines[0].strip()) if lines else None
+    if found is None:
+        return ()
+    return tuple(int(part) for part in found.group(0).split("."))
 
 
 def ninja_usable(path: str) -> bool:
@@ -88,10 +88,18 @@ def ninja_usable(path: str) -> bool:
 
 
 def find_ninja(explicit: str | None = None) -> str | None:
-    """The ninja to use: --ninja/$NINJA, the venv's, then the first usable on PATH."""
+    """The ninja to use: --ninja (which must be usable: a UserError otherwise), then $NINJA, the venv's,
+    then the first usable on PATH."""
     candidates: list[str] = []
-    if explicit:
-        candidates.append(explicit)
+    if explicit is not None:
+        resolved = shutil.which(explicit) if explicit else None
+        if resolved is None or not ninja_usable(resolved):
+            found = "not found (neither a path to a program nor a name on PATH)" if resolved is None else \
+                f"{resolved} does not run, or is older than {'.'.join(map(str, NINJA_MINIMUM))}"
+            raise UserError(f"--ninja={explicit}: not a usable ninja: {found}",
+                            "name a ninja >= " + ".".join(map(str, NINJA_MINIMUM))
+                            + " (Debian: apt-get install ninja-build), or leave --ninja out to use the one on PATH")
+        return resolved
     env = os.environ.get("NINJA")
     if env:
         candidates.append(env)

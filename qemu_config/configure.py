@@ -26,7 +26,7 @@ from . import fingerprint
 from .emit import OutputFile, start_compiling_templates, write_if_changed, write_outputs
 from .environment import RECORDED_ENVIRONMENT
 from .errors import UserError
-from .limits import non_utf8_byte
+from .limits import non_utf8_byte, unsafe_path_character
 from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
@@ -283,6 +283,12 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     environ = dict(os.environ if environ is None else environ)
     source_dir = source_dir.resolve()
     build_dir = build_dir.resolve()
+    for what, path in (("source", source_dir), ("build", build_dir)):
+        char = unsafe_path_character(str(path))
+        if char is not None:
+            raise UserError(f"the {what} directory cannot contain {char!r}: spaces, colons, quotes and shell and "
+                            "make special characters break the scripts configure writes",
+                            f"the path: {path}", "move it to a path without them (QEMU's configure refuses them too)")
     table = options.load_option_table(source_dir)
     # The engine's packages first: parsing an option spelling the table lacks
     # (--prefix=, --enable-lto), --help and every later stage ask meson for its

@@ -20,6 +20,11 @@ MAX_OPTION_NESTING = 32
 # QEMU's biggest Kconfig file is a few KiB; a bigger one is not a Kconfig file.
 MAX_KCONFIG_BYTES = 4 * 1024 * 1024
 
+# Characters a source or build directory's path may not hold (besides control characters): they break
+# the venv scripts' #! line, PATH and PYTHONPATH lists, and make.  ./configure refuses the same ones
+# before it writes anything (its check_path); the engine checks again when it is run by other means.
+UNSAFE_PATH_CHARACTERS = " \t\n\r\v\f:$`\"'\\#%;&|<>()*?[]"
+
 # A lone surrogate: how Python holds a byte of a command-line word or path that is not UTF-8.
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -42,3 +47,12 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise OSError(f"larger than {max_bytes} bytes")
     return data
+
+
+def unsafe_path_character(path: str) -> str | None:
+    """The first character of ``path`` that :data:`UNSAFE_PATH_CHARACTERS` (or a control character, or a
+    byte that is not UTF-8) rules out, or None."""
+    for char in path:
+        if char in UNSAFE_PATH_CHARACTERS or ord(char) < 0x20 or char == "\x7f" or "\udc80" <= char <= "\udcff":
+            return char
+    return None

@@ -22,6 +22,7 @@ from campaign import assert_one_error
 from e2e import REPO, configure_env, run_configure
 from test_reliability_environment import everything
 from test_reliability_fuzz import c_strings
+from qemu_config.limits import UNSAFE_PATH_CHARACTERS
 
 TARGET = "--target-list=x86_64-softmmu"
 TIME_LIMIT = 60          # seconds: every reproducer ends far sooner; reaching it is a hang
@@ -248,3 +249,37 @@ def test_nested_pc_variables_are_expanded_in_linear_time(tmp_path: Path) -> None
     started = time.monotonic()
     assert pkgconfig._required_packages(str(tmp_path / "deep.pc"))
     assert time.monotonic() - started < 2
+
+
+# --- 4. paths that the scripts configure writes cannot hold ---------------------------------------
+
+@pytest.mark.parametrize("char", sorted(UNSAFE_PATH_CHARACTERS), ids=lambda c: f"0x{ord(c):02x}")
+def test_a_build_directory_whose_path_breaks_scripts_is_refused_before_anything_is_written(tmp_path: Path,
+                                                                                           char: str) -> None:
+    build = tmp_path / f"build{char}dir"
+    build.mkdir()
+    proc = subprocess.run([str(REPO / "configure"), TARGET], cwd=build, capture_output=True, text=True,
+                          timeout=TIME_LIMIT, env=configure_env())
+    assert proc.returncode == 1, proc.stdout[-1000:] + proc.stderr[-1000:]
+    assert_one_error(proc.stderr)
+    assert "build directory" in proc.stderr
+    assert list(build.iterdir()) == []
+
+
+def test_the_engine_refuses_such_a_path_too(tmp_path: Path) -> None:
+    from qemu_config.configure import configure as run_engine
+    from qemu_config.errors import UserError
+
+    build = tmp_path / "a:b"
+    build.mkdir()
+    with pytest.raises(UserError) as refused:
+        run_engine([TARGET], source_dir=REPO, build_dir=build)
+    assert_one_error(refused.value.render())
+    assert list(build.iterdir()) == []
+
+
+# --- 10. a --ninja that cannot be used ------------------------------------------------------------
+
+@pytest.mark.parametrize("ninja", ["/nonexistent/ninja", "", "/bin/true", "no-such-ninja-program"])
+def test_an_unusable_ninja_is_one_error_not_replaced(build: Path, ninja: str) -> None:
+    assert_refused(build, f"--ninja={ninja}", words=("--ninja", "ninja-build"))
