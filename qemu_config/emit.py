@@ -11,6 +11,7 @@ stages; decides nothing itself.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from glob import escape as glob_escape
@@ -171,6 +172,24 @@ def shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+# What a makefile value may hold as it is; anything else is quoted for the shell (and escaped for make).
+_MAKE_PLAIN = re.compile(r"[A-Za-z0-9_./+,=:@%^-]*\Z")
+
+
+def make_command(words: str | Sequence[str]) -> str:
+    """A makefile variable's value that a recipe runs (``$(NINJA)``, ``$(GDB)``): each word as it is
+    when it holds only plain characters, else shell-quoted with make's ``$`` and ``#`` escaped, so
+    that make expands nothing and the shell gets the word exactly.  A word with a line break cannot be
+    a makefile value: that is a UserError."""
+    quoted = []
+    for word in ([words] if isinstance(words, str) else words):
+        if "\n" in word or "\r" in word:
+            raise UserError(f"{word!r} cannot be written into a makefile: it holds a line break",
+                            "use a path without line breaks")
+        quoted.append(word if _MAKE_PLAIN.match(word) else shell_quote(word).replace("$", "$$").replace("#", "\\#"))
+    return " ".join(quoted)
+
+
 _environment = None
 _environment_lock = threading.Lock()
 
@@ -193,6 +212,7 @@ def _template_environment():
             environment.filters["meson_string"] = meson_string
             environment.filters["meson_array"] = meson_array
             environment.filters["shell_quote"] = shell_quote
+            environment.filters["make_command"] = make_command
             _environment = environment
         return _environment
 

@@ -14,7 +14,7 @@ import platform
 import re
 from typing import Sequence
 
-from .emit import OutputFile, Quoted, QuotedList, render_header, render_template
+from .emit import OutputFile, Quoted, QuotedList, make_command, render_header, render_template
 from .rules import (ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMBOLS, TARGET_KIND_SUMMARY,
                     UNPOISONED, Feature, FeatureOn)
 from .model import Configuration
@@ -124,7 +124,7 @@ def target_files(config: Configuration) -> list[OutputFile]:
         data = dict(target.keys)
         mak = "".join(f"{k}={v}\n" for k, v in data.items())
         if config.gdb.path and gdb_supports(config, target.definition.arch):
-            mak += f"GDB={config.gdb.path}\n"
+            mak += f"GDB={make_command(config.gdb.path)}\n"
         target_h = config_target_header(data)
         solved = target.devices
         devices_h = render_header({sym: 1 for sym in solved.enabled})
@@ -408,7 +408,7 @@ def build_outputs(config: Configuration, argv: Sequence[str]) -> list[OutputFile
     env = config.env
     host_data = config_host_data(config)
     targets = [t.name for t in config.targets]
-    meson_program = " ".join(env.meson)
+    meson_program = env.meson
     files = [
         OutputFile("config-host.h", render_header(host_data)),
         OutputFile("config-host-keys.h", config_host_keys(host_data)),

@@ -283,3 +283,41 @@ def test_the_engine_refuses_such_a_path_too(tmp_path: Path) -> None:
 @pytest.mark.parametrize("ninja", ["/nonexistent/ninja", "", "/bin/true", "no-such-ninja-program"])
 def test_an_unusable_ninja_is_one_error_not_replaced(build: Path, ninja: str) -> None:
     assert_refused(build, f"--ninja={ninja}", words=("--ninja", "ninja-build"))
+
+
+# --- issue 14: no shell sees a user string --------------------------------------------------------
+
+HOSTILE_NAME = "h$(touch PWNED1)`touch PWNED2`;touch PWNED3 #x'q\"z$$w&|<>"
+
+
+def test_hostile_values_are_replayed_exactly_by_make_and_config_status_and_run_nothing(tmp_path: Path) -> None:
+    tools = tmp_path / HOSTILE_NAME
+    tools.mkdir()
+    ninja = subprocess.run(["sh", "-c", "command -v ninja"], capture_output=True, text=True).stdout.strip()
+    gdb = subprocess.run(["sh", "-c", "command -v gdb"], capture_output=True, text=True).stdout.strip()
+    if not ninja or not gdb:
+        pytest.skip("needs ninja and gdb on PATH (Debian: apt-get install ninja-build gdb)")
+    (tools / "ninja").symlink_to(ninja)
+    (tools / "gdb").symlink_to(gdb)
+    build = tmp_path / "build"
+    args = [f"--ninja={tools}/ninja", f"--gdb={tools}/gdb", f"--with-pkgversion={HOSTILE_NAME}",
+            f"--prefix=/opt/{HOSTILE_NAME.replace('$$', '')}", "--extra-cflags=-DHOSTILE=$(touch${IFS}PWNED4)"]
+    run_configure(build, TARGET, *args, env={"CFLAGS": "-O2 '-DQ=`touch PWNED5`'"})
+    header = (build / "config-host.h").read_bytes()
+
+    (build / "show.mk").write_text("include config-host.mak\nshow:\n\t@printf '%s\\n' $(GDB) $(NINJA)\n")
+    shown = subprocess.run(["make", "-s", "-f", "show.mk", "show"], cwd=build, capture_output=True, text=True,
+                           timeout=TIME_LIMIT, env=configure_env())
+    assert shown.stdout.splitlines() == [f"{tools}/gdb", f"{tools}/ninja"], shown.stdout + shown.stderr
+
+    make = subprocess.run(["make"], cwd=build, capture_output=True, text=True, timeout=900, env=configure_env())
+    assert make.returncode == 0, make.stdout[-2000:] + make.stderr[-2000:]
+    status = subprocess.run(["./config.status"], cwd=build, capture_output=True, text=True, timeout=TIME_LIMIT,
+                            env=configure_env())
+    assert status.returncode == 0, status.stdout[-2000:] + status.stderr[-2000:]
+    assert (build / "config-host.h").read_bytes() == header
+    assert f"# Configured with: " in (build / "config.log").read_text()
+    seen = c_strings(build / "config-host.h", ["QEMU_PKGVERSION", "CONFIG_PREFIX"], tmp_path)
+    assert ("QEMU_PKGVERSION", f" ({HOSTILE_NAME})".encode()) in seen
+    assert ("CONFIG_PREFIX", f"/opt/{HOSTILE_NAME.replace('$$', '')}".encode()) in seen
+    assert not [p for p in tmp_path.rglob("PWNED*")] and not list(REPO.glob("PWNED*"))
