@@ -9,6 +9,7 @@ was, within seconds: never an internal error, a traceback or a hang.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -321,3 +322,58 @@ def test_hostile_values_are_replayed_exactly_by_make_and_config_status_and_run_n
     assert ("QEMU_PKGVERSION", f" ({HOSTILE_NAME})".encode()) in seen
     assert ("CONFIG_PREFIX", f"/opt/{HOSTILE_NAME.replace('$$', '')}".encode()) in seen
     assert not [p for p in tmp_path.rglob("PWNED*")] and not list(REPO.glob("PWNED*"))
+
+
+def test_a_pc_flag_holding_white_space_is_not_passed_on_split(tmp_path: Path) -> None:
+    from qemu_config import pkgconfig
+
+    tool = pkgconfig.find_pkg_config(None, os.environ)
+    if tool is None:
+        pytest.skip("no pkg-config on PATH: install pkgconf")
+    (tmp_path / "spaced.pc").write_text('Name: s\nDescription: d\nVersion: 1\nCflags: "-I/a b" -DX=1\n'
+                                        "Libs: -lfoo\n")
+    found = pkgconfig.lookup(tool, "spaced", [], environ={"PATH": os.environ["PATH"], "PKG_CONFIG_LIBDIR": str(tmp_path)})
+    assert found.status == "failed" and "white space" in found.detail
+
+
+# --- 2. compiler output that is not UTF-8 ---------------------------------------------------------
+
+def test_compiler_output_that_is_not_utf8_is_read(build: Path, tmp_path: Path) -> None:
+    # Only to the engine's own runs (its checks, its sanity check, its -v -dM): meson, which is not
+    # ours, decodes a compiler's output strictly and fails on such bytes in its own sanity check.
+    cc = tmp_path / "cc-says-bytes"
+    cc.write_text("#!/bin/sh\ncase \" $* \" in *qemu-config-probe-*|*qemu-conf.c*|*' -v -dM '*)\n"
+                  "    printf 'warning: \\376\\377 bytes\\n' >&2 ;;\nesac\nexec gcc \"$@\"\n")
+    cc.chmod(0o755)
+    proc = configure(build, f"--cc={cc}", "--no-cache")
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
+    assert "warning: \ufffd\ufffd bytes" in (build / "config.log").read_text()
+    run_configure(build, TARGET)        # back to the fixture's configuration
+
+
+# --- 7. probe cache entries of the wrong shape -----------------------------------------------------
+
+@pytest.mark.parametrize("damage", [
+    lambda entry: {**entry, "ok": "false"},
+    lambda entry: {k: v for k, v in entry.items() if k != "status"},
+    lambda entry: {k: v for k, v in entry.items() if k != "ok"},
+    lambda entry: {**entry, "cflags": 7},
+    lambda entry: {**entry, "macros": ["not", "a", "mapping"]},
+    lambda entry: {**entry, "dirs": "/usr/include"},
+], ids=["ok is a string", "status missing", "ok missing", "cflags a number", "macros a list", "dirs a string"])
+def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "cache"
+    build = tmp_path / "build"
+    run_configure(build, TARGET, env={"XDG_CACHE_HOME": str(cache)})
+    clean = {name: (build / name).read_bytes() for name in ("config-host.h", "qemu-config-build.mak")}
+    entries = sorted(cache.rglob("probes/*/*.json"))
+    for path in entries:
+        entry = json.loads(path.read_text())
+        if isinstance(entry, dict) and entry:
+            path.write_text(json.dumps(damage(entry)))
+    proc = run_configure(build, TARGET, "--with-pkgversion=again", env={"XDG_CACHE_HOME": str(cache)})
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    run_configure(build, TARGET, env={"XDG_CACHE_HOME": str(cache)})
+    assert {name: (build / name).read_bytes() for name in clean} == clean
+    log = (build / "config.log").read_text()
+    assert "(cached)" in log
