@@ -317,7 +317,7 @@ def test_hostile_values_are_replayed_exactly_by_make_and_config_status_and_run_n
                             env=configure_env())
     assert status.returncode == 0, status.stdout[-2000:] + status.stderr[-2000:]
     assert (build / "config-host.h").read_bytes() == header
-    assert f"# Configured with: " in (build / "config.log").read_text()
+    assert "# Configured with: " in (build / "config.log").read_text()
     seen = c_strings(build / "config-host.h", ["QEMU_PKGVERSION", "CONFIG_PREFIX"], tmp_path)
     assert ("QEMU_PKGVERSION", f" ({HOSTILE_NAME})".encode()) in seen
     assert ("CONFIG_PREFIX", f"/opt/{HOSTILE_NAME.replace('$$', '')}".encode()) in seen
