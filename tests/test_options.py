@@ -784,7 +784,7 @@ def test_builtin_cache_miss_writes_and_hit_needs_no_meson(tmp_path: Path, monkey
         raise AssertionError("meson was run although the cache holds the answer")
 
     monkeypatch.setattr(bootstrap, "meson_command", no_meson)
-    monkeypatch.setattr(meson_builtins.subprocess, "run", no_meson)
+    monkeypatch.setattr(meson_builtins.processes, "run", no_meson)
     assert options.builtin_options() == first
 
 

@@ -297,7 +297,13 @@ def read_text(path: str) -> str:
     /dev/zero, a FIFO, a directory), larger than :data:`~qemu_config.limits.MAX_KCONFIG_BYTES`, or
     not UTF-8.
     """
-    data = read_regular_file(path, MAX_KCONFIG_BYTES)
+    try:
+        data = read_regular_file(path, MAX_KCONFIG_BYTES)
+    except OSError as exc:
+        if exc.errno is not None:           # the system's own error (no such file, ...): as it is
+            raise
+        raise OSError(f"{exc}; source and include only Kconfig and .mak files, regular files of at most "
+                      f"{MAX_KCONFIG_BYTES // (1024 * 1024)} MiB") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

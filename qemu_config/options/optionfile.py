@@ -296,7 +296,7 @@ def parse_option_text(text: str, filename: str = "meson_options.txt") -> OptionT
         except OptionValueError as exc:
             raise UsageError(f"{filename}:{node.line}: {exc}", _source_line(text, node.line)) from None
         except RecursionError:       # a chain of thousands of operators
-            raise UsageError(f"{filename}:{node.line}: expression nested too deeply",
+            raise UsageError(f"{filename}:{node.line}: expression nested too deeply: write the value plainly",
                              _source_line(text, node.line)[:200]) from None
         options[option.name] = option  # a redefinition replaces the first, in its place
     return OptionTable(tuple(options.values()))

@@ -132,7 +132,8 @@ def _lex(text: str) -> Iterator[Token]:
                 elif kind == "r" + name:
                     depth[name] -= 1
             if sum(depth.values()) > MAX_OPTION_NESTING:
-                raise OptionSyntaxError(f"brackets nested more than {MAX_OPTION_NESTING} deep", line, col)
+                raise OptionSyntaxError(f"brackets nested more than {MAX_OPTION_NESTING} deep: an option's "
+                                        "value needs a few levels at most", line, col)
         newlines = raw.count("\n")
         if newlines:
             line += newlines
@@ -480,4 +481,5 @@ def parse_statements(text: str) -> list[Node]:
     try:
         return parser.parse()
     except RecursionError:
-        raise OptionSyntaxError("expression nested too deeply", parser.current.line, parser.current.col) from None
+        raise OptionSyntaxError("expression nested too deeply: write the value plainly", parser.current.line,
+                                parser.current.col) from None
