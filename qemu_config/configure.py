@@ -296,6 +296,7 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     bootstrap.install_missing(purpose="--help lists meson's builtin options" if _asks_help(argv) else None)
     request = options.parse_configure_args(argv, table)
     _require_utf8_environment(environ)
+    processes.timeout_for("compiler", environ)      # a malformed QEMU_CONFIG_TIMEOUTS is refused first
     if request.show_version:
         return _read_version(source_dir) + "\n"
     builtins = options.builtin_options()

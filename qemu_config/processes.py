@@ -43,24 +43,28 @@ class ProcessTimeout(UserError):
 
 
 def timeout_for(kind: str, environ: Mapping[str, str] | None = None) -> float:
-    """The limit of ``kind``: :data:`TIMEOUTS`, or what ``QEMU_CONFIG_TIMEOUTS`` sets for it."""
+    """The limit of ``kind``: :data:`TIMEOUTS`, or what ``QEMU_CONFIG_TIMEOUTS`` sets for it.
+
+    A setting that is not ``KIND=SECONDS,...`` with known kinds and positive seconds is a UserError."""
     text = (os.environ if environ is None else environ).get(OVERRIDE_VARIABLE, "")
-    for item in text.split(","):
+    limits = dict(TIMEOUTS)
+    for item in filter(None, (part.strip() for part in text.split(","))):
         name, sep, seconds = item.partition("=")
-        if sep and name.strip() == kind:
-            try:
-                value = float(seconds)
-            except ValueError:
-                break
-            if 0 < value < 1e6:
-                return value
-            break
-    return TIMEOUTS[kind]
+        try:
+            value = float(seconds) if sep else 0.0
+        except ValueError:
+            value = 0.0
+        if name.strip() not in TIMEOUTS or not 0 < value < 1e6:
+            raise UserError(f"{OVERRIDE_VARIABLE}: {item!r} is not KIND=SECONDS",
+                            "KIND is one of: " + ", ".join(TIMEOUTS) + "; SECONDS a positive number",
+                            f"for example {OVERRIDE_VARIABLE}='compiler=300,meson setup=600'")
+        limits[name.strip()] = value
+    return limits[kind]
 
 
 def run(kind: str, argv: Sequence[str], *, what: str, input: str | None = None,
-        env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None,
-        merge_output: bool = False) -> subprocess.CompletedProcess[str]:
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` (no shell) and return its exit status and output, as text.
 
     Standard input is ``input`` (or nothing: /dev/null).  ``what`` says in a few words what the
@@ -70,7 +74,7 @@ def run(kind: str, argv: Sequence[str], *, what: str, input: str | None = None,
     """
     limit = timeout_for(kind)
     with subprocess.Popen(list(argv), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           env=None if env is None else dict(env), cwd=cwd, text=True, errors="replace",
                           start_new_session=True) as proc:
         try:
@@ -86,7 +90,7 @@ def run(kind: str, argv: Sequence[str], *, what: str, input: str | None = None,
         except BaseException:
             _kill_group(proc)
             raise
-    return subprocess.CompletedProcess(list(argv), proc.returncode, stdout, stderr or "")
+    return subprocess.CompletedProcess(list(argv), proc.returncode, stdout, stderr)
 
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:

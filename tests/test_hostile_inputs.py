@@ -377,3 +377,8 @@ def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path: Path, damage) -> 
     assert {name: (build / name).read_bytes() for name in clean} == clean
     log = (build / "config.log").read_text()
     assert "(cached)" in log
+
+
+@pytest.mark.parametrize("setting", ["compiler=abc", "compiler", "nosuch=3", "pkg-config=-1", "compiler=1e9"])
+def test_a_malformed_timeout_setting_is_one_error(build: Path, setting: str) -> None:
+    assert_refused(build, env={"QEMU_CONFIG_TIMEOUTS": setting}, words=("QEMU_CONFIG_TIMEOUTS", "KIND=SECONDS"))
