@@ -43,7 +43,10 @@ def _nothing_changed(source_dir: Path, build_dir: Path, argv: list[str]) -> bool
 
 
 def _configure(args: argparse.Namespace) -> int:
+    from .processes import timeout_for
+
     source_dir = Path(args.source_dir) if args.source_dir else Path(__file__).resolve().parent.parent
+    timeout_for("compiler")       # a malformed QEMU_CONFIG_TIMEOUTS is refused even when nothing changed
     if _nothing_changed(source_dir, Path.cwd(), args.configure_args):
         return 0
 

@@ -497,11 +497,6 @@ def lookup(tool: PkgConfigTool | None, package: str, constraints: Sequence[str] 
         return _result(package, wanted, "missing",
                        f"{package} {version}: pkg-config printed flags that cannot be split ({exc})",
                        log, static=static, version=version, pc_file=pc_file)
-    spaced = next((flag for flag in (*cflags, *libs) if any(c.isspace() for c in flag)), None)
-    if spaced is not None:     # the build passes flags on space-separated (qemu-config-build.mak)
-        return _result(package, wanted, "failed",
-                       f"{package} {version}: pkg-config printed a flag holding white space ({spaced[:80]!r}), "
-                       "which the build cannot pass on", log, static=static, version=version, pc_file=pc_file)
     return _result(package, wanted, "found", f"found {version}", log, static=static,
                    version=version, cflags=cflags, libs=libs, pc_file=pc_file)
 

@@ -324,18 +324,6 @@ def test_hostile_values_are_replayed_exactly_by_make_and_config_status_and_run_n
     assert not [p for p in tmp_path.rglob("PWNED*")] and not list(REPO.glob("PWNED*"))
 
 
-def test_a_pc_flag_holding_white_space_is_not_passed_on_split(tmp_path: Path) -> None:
-    from qemu_config import pkgconfig
-
-    tool = pkgconfig.find_pkg_config(None, os.environ)
-    if tool is None:
-        pytest.skip("no pkg-config on PATH: install pkgconf")
-    (tmp_path / "spaced.pc").write_text('Name: s\nDescription: d\nVersion: 1\nCflags: "-I/a b" -DX=1\n'
-                                        "Libs: -lfoo\n")
-    found = pkgconfig.lookup(tool, "spaced", [], environ={"PATH": os.environ["PATH"], "PKG_CONFIG_LIBDIR": str(tmp_path)})
-    assert found.status == "failed" and "white space" in found.detail
-
-
 # --- 2. compiler output that is not UTF-8 ---------------------------------------------------------
 
 def test_compiler_output_that_is_not_utf8_is_read(build: Path, tmp_path: Path) -> None:
