@@ -1,8 +1,9 @@
 """Bounds on hostile input: how deep, how big, and what text the engine accepts.
 
 Owns the limits every reader applies to what a user (or a damaged machine)
-hands it, as data in one place, and the one test of text that arrived as
-bytes that are not UTF-8.  The time limits of the programs the engine runs
+hands it, as data in one place, the one test of text that arrived as bytes
+that are not UTF-8, and the one reader of a file that must be a bounded
+regular file.  The time limits of the programs the engine runs
 live beside the runner, in :mod:`qemu_config.processes`.  Standard library
 only; it imports nothing of the engine.
 """

@@ -1,4 +1,5 @@
-"""Running other programs: the one runner every subprocess call of the engine goes through.
+"""Running other programs: the one runner every subprocess call of the engine goes through (but the
+builds of ``qemu-config matrix --build``, which take as long as a build takes and stop on Ctrl-C).
 
 Owns how long each kind of program may take (:data:`TIMEOUTS`, overridable with
 ``QEMU_CONFIG_TIMEOUTS``), how a program that runs over its time is stopped (its
