@@ -272,7 +272,8 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     venv_bin = Path(sys.prefix) / "bin"
     if sys.prefix != sys.base_prefix and venv_bin.is_dir():
         meson: tuple[str, ...] = (str(bootstrap.ensure_meson_script(Path(sys.prefix))),)
-        bootstrap.ensure_engine_script(Path(sys.prefix), source_dir)
+        if Path(sys.prefix).resolve() == build_dir / "pyvenv":   # the build's own venv, never a user's
+            bootstrap.ensure_engine_script(Path(sys.prefix), source_dir)
     else:
         meson = tuple(bootstrap.meson_command())
     env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,

@@ -26,8 +26,9 @@ FORMAT = 1
 # Arguments that ask for work a fingerprint cannot stand in for.
 NEVER_SHORTCUT = ("--no-cache", "--clear-cache", "--help", "-h", "--version", "-V")
 # Source-tree inputs: every file below these (relative to the source dir).
+# (The engine's templates are package data, under qemu_config/templates/.)
 SOURCE_INPUTS: tuple[str, ...] = ("configure", "meson_options.txt", "VERSION", "Kconfig", "Kconfig.host",
-                                  "qemu_config", "templates", "configs", "core")
+                                  "qemu_config", "configs", "core")
 
 
 def _stat(path: str) -> list[int] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import platform
 import re
+from pathlib import Path
 from typing import Sequence
 
 from .emit import OutputFile, Quoted, render_header, render_template
@@ -402,6 +403,15 @@ def reconfigure_inputs(config: Configuration) -> list[str]:
     return files
 
 
+def reconfigure_command(config: Configuration, argv: Sequence[str]) -> list[str]:
+    """What config.status runs: the source tree's ./configure when the engine is that tree's, else the
+    installed engine itself (``qemu-config configure --source-dir``, run by the same interpreter)."""
+    env = config.env
+    if Path(__file__).resolve().parent == env.source_dir / "qemu_config":
+        return [str(env.source_dir / "configure"), *argv]
+    return [env.python, "-m", "qemu_config", "configure", "--source-dir", str(env.source_dir), "--", *argv]
+
+
 def build_outputs(config: Configuration, argv: Sequence[str]) -> list[OutputFile]:
     from . import __version__ as engine_version
 
@@ -430,7 +440,7 @@ def build_outputs(config: Configuration, argv: Sequence[str]) -> list[OutputFile
         OutputFile("config.status", render_template(
             "config.status.j2",
             environment=[(name, env.environ.get(name)) for name in RECORDED_ENVIRONMENT],
-            command=[str(env.source_dir / "configure"), *argv]), executable=True),
+            command=reconfigure_command(config, argv)), executable=True),
         OutputFile("Makefile", render_template(
             "Makefile.j2", src_path=str(env.source_dir), python=env.python, meson=meson_program,
             ninja=env.ninja,
