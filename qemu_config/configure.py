@@ -30,8 +30,9 @@ from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
 from .probes import GdbProbe, MachineProber, Probe, ProbeOutcome, Prober
 from .host import HostMachine, host_from_macros
-from .installdirs import resolve_install_dirs
-from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
+from .installdirs import python_module_dir, resolve_install_dirs
+from .rules import (DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, PATH_MAP_FALLBACKS,
+                    PATH_MAP_FLAG, PATH_MAP_PLACEHOLDER, PATH_MAP_PROBE, WARNING_FLAGS_PROBE)
 from .devices import solve_devices
 from .sources import plan_sources
 from .storage import write_all_atomic
@@ -102,15 +103,15 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
-    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]   # the report's order
+    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, PATH_MAP_PROBE, gdb_probe]   # the report's order
     # The longest chains of processes (compiles of the flags, two gdb runs) start first.
     # The compiler's sanity check runs beside the probes; a compiler that fails it is the error
     # reported, whatever else failed.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compiler-check") as checker:
         checking = checker.submit(prober.check_compiler, toolchain, host.cpu_cflags)
         try:
-            outcomes = prober.run(toolchain, host, [WARNING_FLAGS_PROBE, gdb_probe, *wanted], required,
-                                  static=fctx.static)
+            outcomes = prober.run(toolchain, host, [WARNING_FLAGS_PROBE, gdb_probe, PATH_MAP_PROBE, *wanted],
+                                  required, static=fctx.static)
         except BaseException:
             checking.result()
             raise
@@ -148,11 +149,23 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         features=booleans + features,
         probes=tuple(outcomes[p] for p in reported),
         warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]
+        path_map_flags=_path_map_flags(outcomes[PATH_MAP_PROBE]),
+        python_dir=python_module_dir(dirs, str(values.get("python_sitedir") or ""), env.python_platlib,
+                                     env.python_site_dirs),
         gdb=gdb, plan=plan, targets=records, host_kconfig=kconfig_symbols, sources=sources,
         python_extension=not toolchain.cross, version=_read_version(env.source_dir),
         warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
         consulted=ConsultedInputs(*prober.consulted()),
     )
+
+
+def _path_map_flags(outcome: ProbeOutcome) -> tuple[str, ...]:
+    """The path-mapping flags to use (rules.PATH_MAP_FLAG, else the fallbacks this compiler has), by name."""
+    answered: tuple[str, ...] = outcome.value or ()  # type: ignore[assignment]
+    supported = {flag.removesuffix("=" + PATH_MAP_PLACEHOLDER) for flag in answered}
+    if PATH_MAP_FLAG in supported:
+        return (PATH_MAP_FLAG,)
+    return tuple(flag for flag in PATH_MAP_FALLBACKS if flag in supported)
 
 
 def probe_cache(request: options.ConfigureRequest, environ: Mapping[str, str]) -> ProbeCache:
@@ -276,8 +289,9 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
             bootstrap.ensure_engine_script(Path(sys.prefix), source_dir)
     else:
         meson = tuple(bootstrap.meson_command())
+    platlib, site_dirs = bootstrap.python_install_paths()
     env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,
-                      meson=meson, ninja=ninja, environ=environ)
+                      meson=meson, ninja=ninja, environ=environ, python_platlib=platlib, python_site_dirs=site_dirs)
     log: list[str] = []
     cache = probe_cache(request, environ)
     config = decide(env, request, table, builtins, MachineProber(environ, cache), log)

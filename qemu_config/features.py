@@ -320,7 +320,8 @@ def decide_boolean_options(values: Mapping[str, object], explicit: set[str] | fr
         else:
             requested = "default"
             reason = f"default of option {decl.option} ({'true' if value else 'false'})"
-        decisions.append(FeatureDecision(decl.option, requested, value, reason, (decl.symbol,)))
+        symbols = (decl.symbol,) if decl.symbol is not None else ()
+        decisions.append(FeatureDecision(decl.option, requested, value, reason, symbols))
     if values.get("relocatable") and not dirs.relocatable_possible():
         warnings += [
             "bindir not included within prefix, the installation will not be relocatable.",

@@ -10,7 +10,9 @@ timestamps, canonical paths.
 from __future__ import annotations
 
 import json
+import os
 import platform
+import posixpath
 import re
 from pathlib import Path
 from typing import Sequence
@@ -18,8 +20,9 @@ from typing import Sequence
 from .emit import OutputFile, Quoted, render_header, render_template
 from .rules import (ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMBOLS, TARGET_KIND_SUMMARY,
                     UNPOISONED, Feature, FeatureOn)
+from .installdirs import join
 from .model import Configuration
-from .summary import SummaryEntry, render_summary
+from .summary import SummaryEntry, SummaryValue, render_summary
 from .environment import RECORDED_ENVIRONMENT
 
 REPORT_SCHEMA_VERSION = 1
@@ -289,6 +292,10 @@ def summary_entries(config: Configuration) -> list[SummaryEntry]:
         s("Compilation", "Python extension", config.python_extension),
         s("Compilation", "static build", config.static),
     ]
+    if config.python_extension:
+        where = config.python_dir
+        rows.append(s("Directories", "Python extension dir", where.absolute(dirs.prefix) + (
+            "" if where.searched else " (the host Python does not search it: set PYTHONPATH, or --python-sitedir)")))
     kinds = {t.definition.kind for t in config.targets}
     for kind_suffixes, row in TARGET_KIND_SUMMARY:
         rows.append(s(row.section, row.key, bool(kinds & set(kind_suffixes))))
@@ -329,8 +336,17 @@ def summary_entries(config: Configuration) -> list[SummaryEntry]:
     else:
         rows.append(s("User defined options", "Native files", "config-meson.cross"))
     for name, value in sorted(dict(explicit).items()):
-        rows.append(s("User defined options", name, value))
+        rows.append(s("User defined options", name, _user_option_value(config, name, value)))
     return rows
+
+
+def _user_option_value(config: Configuration, name: str, given: str) -> SummaryValue:
+    """An option the user set, as the summary shows it: an array option its items, one a line, not
+    the meson list literal of triple-quoted strings configure builds from ``--firmwarepath=/a:/b``."""
+    value = config.values.get(name)
+    if isinstance(value, (list, tuple)):
+        return tuple(str(item) for item in value)
+    return given
 
 
 def render_config_summary(config: Configuration) -> str:
@@ -403,6 +419,30 @@ def reconfigure_inputs(config: Configuration) -> list[str]:
     return files
 
 
+def path_map_flags(config: Configuration) -> list[str]:
+    """The path-mapping flags (rules.PATH_MAP_FLAG or its fallbacks, as the compiler has them) with the pairs a
+    reproducible build needs: the source tree, absolute and as meson names it (relative to the build
+    directory, which is how __FILE__ spells it), to nothing, so that files are named as in the tree
+    (core/hw/...); and the build directory to '.', last, so that it wins where it lies inside the tree."""
+    source, build = str(config.env.source_dir), str(config.env.build_dir)
+    relative = os.path.relpath(source, build)
+    pairs = [(source + "/", ""), (relative + "/", ""), (build, ".")]
+    return [f"{flag}={old}={new}" for flag in config.path_map_flags for old, new in pairs]
+
+
+def install_paths(config: Configuration) -> dict[str, str]:
+    """The install directories meson.build needs besides meson's own options (relative to the prefix or
+    absolute), and the way from the extension's directory to bindir."""
+    dirs = config.dirs
+    sitedir = config.python_dir.absolute(dirs.prefix)
+    return {
+        "datadir": dirs.derived("datadir", "{suffix}"),
+        "docdir": join(dirs.docdir, dirs.qemu_suffix),
+        "python_sitedir": config.python_dir.path,
+        "sitedir_to_bindir": posixpath.relpath(dirs.absolute("bindir") or "/", sitedir or "/"),
+    }
+
+
 def reconfigure_command(config: Configuration, argv: Sequence[str]) -> list[str]:
     """What config.status runs: the source tree's ./configure when the engine is that tree's, else the
     installed engine itself (``qemu-config configure --source-dir``, run by the same interpreter)."""
@@ -433,20 +473,28 @@ def build_outputs(config: Configuration, argv: Sequence[str]) -> list[OutputFile
             "qemu-config-build.mak.j2", engine_version=engine_version, host=config.host,
             cross=config.toolchain.cross, python_extension=config.python_extension,
             softmmu_targets=[t for t in targets if t.endswith("-softmmu")],
-            warning_flags=list(config.warning_flags), dependencies=dependency_flags(config),
+            warning_flags=list(config.warning_flags),
+            features_on=[d.name for d in config.features if d.enabled], install=install_paths(config),
+            dependencies=dependency_flags(config),
             executable_flags=executable_flags(config), lists=source_lists(config))),
+        # Apart from qemu-config-build.mak: the same build in another directory compiles the same thing.
+        OutputFile("qemu-config-paths.mak",
+                   "# Automatically generated by configure - do not modify\n"
+                   "# Reproducible builds: the build directory's and the source tree's paths kept out of what is\n"
+                   "# compiled (debug info, __FILE__), by the path-mapping flags the compiler has.\n"
+                   f"PATH_MAP_FLAGS={' '.join(path_map_flags(config))}\n"),
         OutputFile("host-kconfig.mak", "".join(f"{sym}=y\n" for sym in list(config.host_kconfig))),
         *machine_files(config),
         OutputFile("config.status", render_template(
             "config.status.j2",
             environment=[(name, env.environ.get(name)) for name in RECORDED_ENVIRONMENT],
             command=reconfigure_command(config, argv)), executable=True),
-        OutputFile("Makefile", render_template(
-            "Makefile.j2", src_path=str(env.source_dir), python=env.python, meson=meson_program,
-            ninja=env.ninja,
-            reconfigure_inputs=reconfigure_inputs(config))),
+        OutputFile("Makefile", ""),    # rendered below: it lists every file written (distclean)
         OutputFile(".qemu-config-stamp", "configure inputs stamp: make re-runs config.status when this is older\n"),
         OutputFile("qemu-config-summary.txt", render_config_summary(config)),
         OutputFile("qemu-config-report.json", report(config)),
     ]
-    return files
+    makefile = render_template("Makefile.j2", src_path=str(env.source_dir), python=env.python, meson=meson_program,
+                               ninja=env.ninja, version=config.version, reconfigure_inputs=reconfigure_inputs(config),
+                               generated=[f.path for f in files])
+    return [OutputFile(f.path, makefile) if f.path == "Makefile" else f for f in files]

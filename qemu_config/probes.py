@@ -371,9 +371,10 @@ class FlagsProbe(_KindDefaults):
     """meson's cc.get_supported_arguments(flags)."""
 
     flags: tuple[str, ...]
+    purpose: str = "compiler flags"      # what they are for, in the probe line
 
     def describe(self) -> str:
-        return f"supported compiler flags ({len(self.flags)} tested)"
+        return f"supported {self.purpose} ({len(self.flags)} tested)"
 
     def key(self, inputs: ProbeInputs) -> str:
         return make_key("flags", self.flags, inputs.compiler_identity())

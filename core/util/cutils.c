@@ -70,6 +70,15 @@ void qemu_init_exec_dir(const char *argv0)
     exec_dir = found ? found : strdup(CONFIG_BINDIR);
 }
 
+void qemu_set_exec_dir(const char *dir)
+{
+    char *copy = strdup(dir);
+    if (copy) {
+        free(exec_dir);
+        exec_dir = copy;
+    }
+}
+
 const char *qemu_get_exec_dir(void)
 {
     if (!exec_dir) {

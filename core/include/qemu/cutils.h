@@ -14,6 +14,13 @@ void qemu_init_exec_dir(const char *argv0);
 const char *qemu_get_exec_dir(void);
 
 /*
+ * Set the directory that stands for the executable's, for code that is not
+ * the executable: the Python extension, which relocates from where it is
+ * installed, not from where the interpreter is.
+ */
+void qemu_set_exec_dir(const char *dir);
+
+/*
  * Where an installed directory (one of the CONFIG_*DIR paths) is for this run:
  * in a relocatable install, the path relative to the executable's location,
  * so that an installed tree moved elsewhere still finds its data; otherwise
