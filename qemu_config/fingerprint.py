@@ -39,10 +39,17 @@ def _stat(path: str) -> list[int] | None:
     return [st.st_mtime_ns, st.st_size]
 
 
+ENGINE_DIR = Path(__file__).resolve().parent
+
+
 def source_files(source_dir: Path) -> list[str]:
+    """Every file under SOURCE_INPUTS, and the engine's own (templates included) when it is installed
+    elsewhere than in the source tree (pip install): a new engine can decide differently."""
     found: list[str] = []
-    for name in SOURCE_INPUTS:
-        top = source_dir / name
+    tops = [source_dir / name for name in SOURCE_INPUTS]
+    if ENGINE_DIR != source_dir / "qemu_config":
+        tops.append(ENGINE_DIR)
+    for top in tops:
         if top.is_file():
             found.append(str(top))
             continue

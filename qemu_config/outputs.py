@@ -14,12 +14,12 @@ import os
 import platform
 import posixpath
 import re
-from pathlib import Path
 from typing import Sequence
 
 from .emit import OutputFile, Quoted, render_header, render_template
 from .rules import (ACCELERATORS, BOOLEAN_OPTIONS, FEATURES, GDB_ARCHES, OS_SYMBOLS, TARGET_KIND_SUMMARY,
                     UNPOISONED, Feature, FeatureOn)
+from .fingerprint import ENGINE_DIR
 from .installdirs import join
 from .model import Configuration
 from .summary import SummaryEntry, SummaryValue, render_summary
@@ -447,7 +447,7 @@ def reconfigure_command(config: Configuration, argv: Sequence[str]) -> list[str]
     """What config.status runs: the source tree's ./configure when the engine is that tree's, else the
     installed engine itself (``qemu-config configure --source-dir``, run by the same interpreter)."""
     env = config.env
-    if Path(__file__).resolve().parent == env.source_dir / "qemu_config":
+    if ENGINE_DIR == env.source_dir / "qemu_config":
         return [str(env.source_dir / "configure"), *argv]
     return [env.python, "-m", "qemu_config", "configure", "--source-dir", str(env.source_dir), "--", *argv]
 
@@ -494,7 +494,8 @@ def build_outputs(config: Configuration, argv: Sequence[str]) -> list[OutputFile
         OutputFile("qemu-config-summary.txt", render_config_summary(config)),
         OutputFile("qemu-config-report.json", report(config)),
     ]
-    makefile = render_template("Makefile.j2", src_path=str(env.source_dir), python=env.python, meson=meson_program,
+    makefile = render_template("Makefile.j2", src_path=str(env.source_dir), engine_dir=str(ENGINE_DIR),
+                               python=env.python, meson=meson_program,
                                ninja=env.ninja, version=config.version, reconfigure_inputs=reconfigure_inputs(config),
                                generated=[f.path for f in files])
     return [OutputFile(f.path, makefile) if f.path == "Makefile" else f for f in files]

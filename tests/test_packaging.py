@@ -365,6 +365,9 @@ def test_pip_install_of_a_checkout_gives_a_qemu_config_that_configures(tmp_path:
     assert (build / "config-host.h").exists() and (build / "build.ninja").exists()
     status = (build / "config.status").read_text()
     assert f"'-m' 'qemu_config' 'configure' '--source-dir' '{tree}' '--' '--target-list=x86_64-softmmu'" in status
+    # make re-runs configure when the installed engine changes, not the tree's copy of it.
+    engine = re.search(r"^ENGINE_DIR := (.*)$", (build / "Makefile").read_text(), re.M).group(1)  # type: ignore[union-attr]
+    assert engine.startswith(str(tmp_path / "venv")) and engine.endswith("site-packages/qemu_config")
     # The checkout's own ./configure still works in-tree: pip left no build/ in its way.
     proc = run(["./configure", "--target-list=x86_64-softmmu"], cwd=tree, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
