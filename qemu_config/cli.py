@@ -93,7 +93,8 @@ def _configure(args: argparse.Namespace) -> int:
     return 0
 
 
-SOURCE_DIR_HELP = "the source tree (default: the checkout this package lives in; required when qemu-config is installed)"
+SOURCE_DIR_HELP = ("the source tree (default: the checkout this package lives in; required when qemu-config is "
+                   "installed)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,8 @@
 """Writing the build directory.
 
 Owns every file configure writes: rendering the jinja2 templates in
-``qemu_config/templates/`` (package data, so an installed qemu-config has them) and writing them atomically (temporary file + rename) and only
+``qemu_config/templates/`` (package data, so that an installed qemu-config
+has them) and writing them atomically (temporary file + rename) and only
 when their content changed, so a no-op reconfigure rebuilds nothing.  Also owns
 the meson header format (banner, ``#pragma once``, sorted keys) that
 config-host.h and the per-target headers share.  Takes the results of earlier
@@ -146,7 +147,8 @@ _environment_lock = threading.Lock()
 
 
 def _template_environment():
-    """The jinja2 environment of ``qemu_config/templates/`` (jinja2 imported on first use: help and errors need none)."""
+    """The jinja2 environment of ``qemu_config/templates/`` (jinja2 imported on first use: help and errors
+    need none)."""
     global _environment
     with _environment_lock:
         if _environment is None:

@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import venv
 import zipfile
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import pytest
 from e2e import REPO, configure_env, copy_source_tree, parse_header_text, run, run_configure
 from qemu_config import bootstrap
 from qemu_config.installdirs import python_module_dir, resolve_install_dirs
+from qemu_config.rules import PATH_MAP_PLACEHOLDER
 from recorded import NATIVE, PATH_MAP, LINUX_X86_64, Answer, Decider, RecordedProber
 
 
@@ -34,6 +34,13 @@ def native(changes: dict[str, Answer] | None = None) -> RecordedProber:
 
 
 ONE_TARGET = ["--target-list=x86_64-softmmu"]
+
+
+def mak_value(text: str, key: str) -> list[str]:
+    """The words of KEY=... in a generated .mak file."""
+    found = re.search(rf"^{key}=(.*)$", text, re.M)
+    assert found, f"no {key}= in:\n{text}"
+    return found.group(1).split()
 
 
 def section(summary: str, name: str) -> str:
@@ -55,17 +62,18 @@ def test_summary_prints_an_array_option_one_item_a_line(decider: Decider) -> Non
 
 
 def test_config_status_does_not_record_path(decider: Decider) -> None:
-    status = decider.files(ONE_TARGET, native(), environ={"PATH": "/opt/odd/bin:/usr/bin", "CC": "gcc"})["config.status"]
+    files = decider.files(ONE_TARGET, native(), environ={"PATH": "/opt/odd/bin:/usr/bin", "CC": "gcc"})
+    status = files["config.status"]
     assert "/opt/odd/bin" not in status and not re.search(r"^(unset )?PATH\b", status, re.M)
     assert "CC='gcc'\nexport CC\n" in status
 
 
 def test_docs_and_install_blobs_decide_what_is_installed(decider: Decider) -> None:
     on = decider.files(ONE_TARGET, native())
-    features_on = re.search(r"^FEATURES_ON=(.*)$", on["qemu-config-build.mak"], re.M).group(1).split()  # type: ignore[union-attr]
+    features_on = mak_value(on["qemu-config-build.mak"], "FEATURES_ON")
     assert "docs" in features_on and "install_blobs" in features_on
     off = decider.files([*ONE_TARGET, "--disable-docs", "--disable-install-blobs"], native())
-    features_off = re.search(r"^FEATURES_ON=(.*)$", off["qemu-config-build.mak"], re.M).group(1).split()  # type: ignore[union-attr]
+    features_off = mak_value(off["qemu-config-build.mak"], "FEATURES_ON")
     assert set(features_on) - set(features_off) == {"docs", "install_blobs"}
     summary = section(off["qemu-config-summary.txt"], "Configurable features")
     assert re.search(r"Documentation\s*: NO", summary) and re.search(r"Install blobs\s*: NO", summary)
@@ -74,15 +82,15 @@ def test_docs_and_install_blobs_decide_what_is_installed(decider: Decider) -> No
 
 def test_path_mapping_flags_map_the_tree_and_the_build_directory(decider: Decider) -> None:
     paths = decider.files(ONE_TARGET, native(), build_dir=Path("/b/deep/build"))["qemu-config-paths.mak"]
-    flags = re.search(r"^PATH_MAP_FLAGS=(.*)$", paths, re.M).group(1).split()  # type: ignore[union-attr]
+    flags = mak_value(paths, "PATH_MAP_FLAGS")
     relative = os.path.relpath(REPO, "/b/deep/build")
     assert flags == [f"-ffile-prefix-map={REPO}/=", f"-ffile-prefix-map={relative}/=",
                      "-ffile-prefix-map=/b/deep/build=."]
     # A compiler without -ffile-prefix-map: the two it implies, as the compiler has them.
-    older = native({PATH_MAP: Answer(True, "found", "2 of 3 flags supported", value=(
-        "-fdebug-prefix-map=/qemu-config-old=/qemu-config-new", "-fmacro-prefix-map=/qemu-config-old=/qemu-config-new"))})
+    older = native({PATH_MAP: Answer(True, "found", "2 of 3 flags supported", value=tuple(
+        f"{flag}={PATH_MAP_PLACEHOLDER}" for flag in ("-fdebug-prefix-map", "-fmacro-prefix-map")))})
     paths = decider.files(ONE_TARGET, older, build_dir=Path("/b/build"))["qemu-config-paths.mak"]
-    flags = re.search(r"^PATH_MAP_FLAGS=(.*)$", paths, re.M).group(1).split()  # type: ignore[union-attr]
+    flags = mak_value(paths, "PATH_MAP_FLAGS")
     assert [f.split("=")[0] for f in flags] == ["-fdebug-prefix-map"] * 3 + ["-fmacro-prefix-map"] * 3
     # The same configuration in another directory compiles the same thing: the paths are in their own file.
     a = decider.files(ONE_TARGET, native(), build_dir=Path("/a/build"))
@@ -366,8 +374,10 @@ def test_pip_install_of_a_checkout_gives_a_qemu_config_that_configures(tmp_path:
     status = (build / "config.status").read_text()
     assert f"'-m' 'qemu_config' 'configure' '--source-dir' '{tree}' '--' '--target-list=x86_64-softmmu'" in status
     # make re-runs configure when the installed engine changes, not the tree's copy of it.
-    engine = re.search(r"^ENGINE_DIR := (.*)$", (build / "Makefile").read_text(), re.M).group(1)  # type: ignore[union-attr]
-    assert engine.startswith(str(tmp_path / "venv")) and engine.endswith("site-packages/qemu_config")
+    engine = re.search(r"^ENGINE_DIR := (.*)$", (build / "Makefile").read_text(), re.M)
+    assert engine is not None
+    engine_dir = engine.group(1)
+    assert engine_dir.startswith(str(tmp_path / "venv")) and engine_dir.endswith("site-packages/qemu_config")
     # The checkout's own ./configure still works in-tree: pip left no build/ in its way.
     proc = run(["./configure", "--target-list=x86_64-softmmu"], cwd=tree, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -381,7 +391,8 @@ def test_a_wheel_from_python_m_build_configures_and_builds(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stdout + proc.stderr
     wheel = next((tmp_path / "dist").glob("qemu_config-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert {f"qemu_config/templates/{t}" for t in ("Makefile.j2", "config-host.mak.j2", "config.status.j2")} <= set(names)
+    templates = ("Makefile.j2", "config-host.mak.j2", "config.status.j2")
+    assert {f"qemu_config/templates/{name}" for name in templates} <= set(names)
     assert not any(n.startswith(("tests/", "core/")) for n in names)
     python = fresh_venv(tmp_path / "venv")
     proc = run([str(python), "-m", "pip", "install", "--no-cache-dir", "-q", str(wheel)], env=env)
