@@ -285,6 +285,23 @@ def test_a_build_in_another_directory_installs_the_same_bytes(debian: tuple[Path
 
 
 @pytest.mark.slow
+def test_a_path_change_reconfigures_only_when_a_program_it_finds_changes(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    env = {"HOME": str(tmp_path)}
+    run_configure(build, "--target-list=x86_64-softmmu", env=env)
+    assert not re.search(r"^(unset )?PATH\b", (build / "config.status").read_text(), re.M)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    moved = {**env, "PATH": f"{empty}{os.pathsep}{os.environ['PATH']}"}
+    assert run_configure(build, "--target-list=x86_64-softmmu", env=moved).stdout.startswith("Nothing")
+    wrapper = empty / "cc"           # now cc is another program: configure runs in full
+    wrapper.write_text(f"#!/bin/sh\nexec {shutil.which('cc')} \"$@\"\n")
+    wrapper.chmod(0o755)
+    again = run_configure(build, "--target-list=x86_64-softmmu", env=moved)
+    assert not again.stdout.startswith("Nothing")
+
+
+@pytest.mark.slow
 def test_make_passes_jobs_and_verbosity_to_ninja(debian: tuple[Path, Path]) -> None:
     build, _ = debian
     dry = make(build, "-n", "-j3", "V=1", "all").stdout
