@@ -16,6 +16,16 @@
 
 static char *exec_dir;
 
+static bool is_readable_dir(const char *path)
+{
+#ifdef CONFIG_WIN32
+    DWORD attributes = GetFileAttributesA(path);
+    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
+#else
+    return access(path, R_OK) == 0;
+#endif
+}
+
 static bool is_sep(char c)
 {
     return c && strchr(DIR_SEP_CHARS, c) != NULL;
@@ -132,7 +142,7 @@ char *get_relocated_path(const char *dir)
     /* In a build tree, the files live in <exec_dir>/qemu-bundle<dir>. */
     append(out, size, exec, strlen(exec));
     append(out, size, "/qemu-bundle", strlen("/qemu-bundle"));
-    if (access(out, R_OK) == 0) {
+    if (is_readable_dir(out)) {
         append(out, size, dir, strlen(dir));
         return out;
     }
