@@ -226,3 +226,23 @@ def library_steps(ctx: InstallContext, packages: Sequence[str], libraries: Seque
     if located_by and (packaged or libraries):
         steps.append(_locate_step(ctx, located_by, packaged))
     return steps
+
+
+def build_machine_pkg_config_steps(ctx: InstallContext) -> list[str]:
+    """What to do when a cross build's pkg-config answered with the build machine's packages."""
+    label = host_label(ctx.host)
+    arch = debian_arch(ctx.host)
+    own = f"{ctx.triplet}-pkg-config"
+    tools = tools_for(ctx.triplet, ctx.build)
+    package = f" ({apt_install([tools.pkg_config])})" if tools is not None and tools.pkg_config else ""
+    if ctx.pkg_config_from_env:
+        first = f"unset PKG_CONFIG (it names {ctx.pkg_config}), so that configure runs {own}{package}"
+    else:
+        first = f"install {own} with its {ctx.triplet} personality{package}"
+    if arch is not None:
+        libdir = (f"or set PKG_CONFIG_LIBDIR to the {label} host's .pc directories "
+                  f"(Debian multiarch: /usr/lib/{arch.triplet}/pkgconfig:/usr/share/pkgconfig)")
+    else:
+        libdir = (f"or set PKG_CONFIG_LIBDIR to the directories that hold the .pc files built for the {label} "
+                  "host (and PKG_CONFIG_SYSROOT_DIR to their sysroot, if they have one)")
+    return [first, libdir]

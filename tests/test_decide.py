@@ -27,7 +27,7 @@ from qemu_config.model import Configuration
 from recorded import (AARCH64_CROSS, BPF_LINK, DARWIN, DARWIN_X86_64, DLLTOOL, FDT, GDB, GDB_X86, GLIB,
                       GTREE_LINK, HVF_LINK, KEYUTILS, LIBBPF, LIBXDP, LINUX_AARCH64, LINUX_X86_64, MINGW, NATIVE,
                       NETBSD, NETBSD_X86_64, NVMM, OBJC, PIXMAN, RUTABAGA, VIRGL, WINDOWS_X86_64, Answer,
-                      Decider, RecordedProber, does_not_link, found, gdb, missing, no_pkg_config, not_found, package,
+                      ENVIRON, Decider, RecordedProber, does_not_link, found, gdb, missing, no_pkg_config, not_found, package,
                       too_old)
 from test_targets import AARCH64_CROSS_FDT_ERROR
 
@@ -357,6 +357,33 @@ def test_fdt_disabled_drops_or_refuses_the_targets_that_need_it(decider: Decider
     # QEMU's warning per target, and nothing more: --disable-fdt says itself why libfdt is missing
     assert sorted(config.warnings) == [f"Disabling {t} due to missing libfdt" for t in dropped]
     assert sorted(t.name for t in config.targets) == ["i386-softmmu", "s390x-softmmu", "x86_64-softmmu"]
+
+
+def test_a_cross_build_refuses_the_build_machines_packages(decider: Decider) -> None:
+    """PKG_CONFIG=pkg-config for an aarch64 host: the probe refused x86_64 packages, and configure stops, saying what
+    to set (the probe's half, which packages leak, is in test_pkgconfig.py)."""
+    leak = Answer(False, "build-machine", "pixman-1 0.42.2 (/usr/lib/x86_64-linux-gnu/pkgconfig/pixman-1.pc): the "
+                  "x86_64-linux-gnu multiarch directories, not the host's", "0.42.2",
+                  "/usr/lib/x86_64-linux-gnu/pkgconfig/pixman-1.pc")
+    prober = RecordedProber(LINUX_AARCH64, {**AARCH64_CROSS, PIXMAN: leak, VIRGL: leak})
+    with pytest.raises(UserError) as info:
+        decider.decide([AARCH64_PREFIX], prober, environ={**ENVIRON, "PKG_CONFIG": "pkg-config"})
+    lines = info.value.render().splitlines()
+    assert lines[0] == "ERROR: pkg-config found the build machine's packages for the aarch64 host: pixman-1, virglrenderer"
+    assert all(line.startswith("       ") for line in lines[1:])
+    assert lines[1] == f"       found: {leak.detail}"
+    assert lines[-2].startswith("       next: unset PKG_CONFIG (it names pkg-config), so that configure runs "
+                                "aarch64-linux-gnu-pkg-config (Debian multiarch: dpkg --add-architecture arm64")
+    assert lines[-1] == ("       next: or set PKG_CONFIG_LIBDIR to the aarch64 host's .pc directories (Debian multiarch: "
+                         "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)")
+    windows = RecordedProber(WINDOWS_X86_64, {**MINGW, PIXMAN: leak})
+    with pytest.raises(UserError) as info:
+        decider.decide(["--cross-prefix=x86_64-w64-mingw32-"], windows)
+    lines = info.value.render().splitlines()
+    assert lines[0].endswith("for the x86_64 windows host: pixman-1")
+    assert "install x86_64-w64-mingw32-pkg-config with its x86_64-w64-mingw32 personality (Debian: apt-get install " \
+           "mingw-w64-tools)" in lines[-2]
+    assert "files built for the x86_64 windows host" in lines[-1]
 
 
 def test_fdt_not_found_for_an_aarch64_cross_host(decider: Decider) -> None:
