@@ -207,6 +207,19 @@ def test_a_cross_build_never_takes_the_build_machines_packages(tmp_path: Path, e
     assert snapshot(build) == before and not (build / "config-host.h").exists()
 
 
+def test_the_build_machines_pkg_config_with_the_hosts_multiarch_directories_is_accepted(tmp_path: Path) -> None:
+    """PKG_CONFIG_LIBDIR naming the arm64 multiarch directories makes any pkgconf answer for the aarch64 host."""
+    require_cross(shutil.which(AARCH64 + "gcc") is not None, "gcc-aarch64-linux-gnu is not installed")
+    pc = Path("/usr/lib/aarch64-linux-gnu/pkgconfig/pixman-1.pc")
+    require_cross(pc.exists(), "libpixman-1-dev:arm64 is not installed")
+    build = tmp_path / "b"
+    run_configure(build, f"--cross-prefix={AARCH64}", "--target-list=x86_64-softmmu", "--enable-pixman",
+                  env={"PKG_CONFIG": "pkg-config", "PKG_CONFIG_LIBDIR": f"{pc.parent}:/usr/share/pkgconfig"})
+    said = run([sys.executable, "-m", "qemu_config", "explain", "pixman"], cwd=build,
+               env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert said.stdout.splitlines()[0].endswith(f"({pc}), for the aarch64 host"), said.stdout
+
+
 # --- Windows -------------------------------------------------------------------------------------
 
 
