@@ -208,7 +208,8 @@ AARCH64_CROSS: Mapping[str, Answer] = {
 # --cross-prefix=aarch64-linux-gnu- with the arm64 packages .ci/run installs (Debian multiarch, found by
 # aarch64-linux-gnu-pkg-config) and libfdt for arm64 (libfdt-dev:arm64, or the sysroot of scripts/debian-sysroot).
 AARCH64_MULTIARCH: Mapping[str, Answer] = {
-    **{name: not_found(name.split()[1], "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig") for name in XEN},
+    **{name: package(name.split()[1], version, triplet="aarch64-linux-gnu")
+       for name, version in zip(XEN, ("4.17.0", "4.0", "1.4", "1.2", "1.2", "1.4"))},   # libxen-dev:arm64
     PIXMAN: package("pixman-1", "0.42.2", cflags=("-I/usr/include/pixman-1",), libs=("-lpixman-1",),
                     triplet="aarch64-linux-gnu"),
     VIRGL: package("virglrenderer", "0.10.4", cflags=("-I/usr/include/virgl",), libs=("-lvirglrenderer",),

@@ -52,7 +52,7 @@ DEVICE_SYMBOLS = {
 ACCEL_SYMBOLS = {"kvm": "CONFIG_KVM", "whpx": "CONFIG_WHPX", "hvf": "CONFIG_HVF", "nvmm": "CONFIG_NVMM",
                  "xen": "CONFIG_XEN", "tcg": "CONFIG_TCG"}
 # The features the arm64 -dev packages CI installs make available for the aarch64 host.
-ARM64_FEATURES = ("pixman", "virglrenderer", "bpf", "af_xdp", "libkeyutils", "hv_balloon", "fdt")
+ARM64_FEATURES = ("pixman", "virglrenderer", "bpf", "af_xdp", "libkeyutils", "hv_balloon", "fdt", "xen")
 
 
 def _arm64_libfdt_flags() -> tuple[str, ...]:
@@ -152,9 +152,13 @@ def test_aarch64_binaries_run_under_qemu_user(aarch64_build: tuple[Path, str]) -
         # The build tree's binary, relocatable: its data is found beside it.
         data = run([*qemu, str(exe), "-L", "help"]).stdout.splitlines()
         assert data == [f"{build}/../share/qemu-firmware", f"{build}/../share/qemu"], data
-    # The aarch64 host has KVM for the aarch64 target only, as QEMU's accelerator_targets say.
+    # The aarch64 host has KVM for the aarch64 target only, and Xen (when found) for aarch64 and the x86 targets,
+    # as QEMU's accelerator_targets say.
     keys = parse_config_header(build / "aarch64-softmmu-config-target.h")
     assert keys.get("CONFIG_KVM") and not parse_config_header(build / "x86_64-softmmu-config-target.h").get("CONFIG_KVM")
+    xen = json.loads((build / "qemu-config-report.json").read_text())["features"]["xen"]["resolved"] == "enabled"
+    with_xen = [t for t in sorted(_binaries(build)) if parse_config_header(build / f"{t}-config-target.h").get("CONFIG_XEN")]
+    assert with_xen == (["aarch64-softmmu", "i386-softmmu", "x86_64-softmmu"] if xen else [])
 
 
 def _pc_version(package: str) -> str | None:
@@ -171,7 +175,7 @@ def test_features_found_for_the_aarch64_host_are_in_the_summary_and_explain(aarc
     # The summary's rows carry the arm64 packages' versions, as aarch64-linux-gnu-pkg-config reports them.
     rows = {"pixman": ("pixman", "pixman-1"), "VirGL support": ("virglrenderer", "virglrenderer"),
             "bpf support": ("bpf", "libbpf"), "AF_XDP support": ("af_xdp", "libxdp"),
-            "Linux keyutils": ("libkeyutils", "libkeyutils")}
+            "Linux keyutils": ("libkeyutils", "libkeyutils"), "Xen support": ("xen", "xencontrol")}
     for row, (feature, package) in rows.items():
         assert re.search(rf"^\s+{re.escape(row)}\s+: YES {re.escape(_pc_version(package) or '?')}$", out, re.M), row
     assert re.search(r"^\s+fdt support\s+: YES$", out, re.M) and re.search(r"^\s+host CPU\s+: aarch64$", out, re.M)

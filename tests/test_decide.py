@@ -395,10 +395,13 @@ def test_an_aarch64_cross_host_with_its_multiarch_packages(decider: Decider) -> 
     assert not data["warnings"] and not data["dropped_targets"]
     assert header(files, "aarch64-softmmu-config-target.h")["CONFIG_KVM"] == "1"
     assert "CONFIG_KVM" not in header(files, "x86_64-softmmu-config-target.h")
+    # Xen on an Arm host: for aarch64 (only there), i386 and x86_64
+    assert [t for t in sorted(data["targets"]) if header(files, f"{t}-config-target.h").get("CONFIG_XEN")] == \
+        ["aarch64-softmmu", "i386-softmmu", "x86_64-softmmu"]
     summary = files["qemu-config-summary.txt"]
     for row in ("pixman               : YES 0.42.2", "VirGL support        : YES 0.10.4", "AF_XDP support       : YES 1.3.1",
                 "bpf support          : YES 1.1.2", "Linux keyutils       : YES 1.6.3", "fdt support          : YES",
-                "hv-balloon support   : YES", "host CPU             : aarch64"):
+                "hv-balloon support   : YES", "host CPU             : aarch64", "Xen support          : YES 4.17.0"):
         assert f"    {row}\n" in summary, row
     said = explained(files, "pixman").splitlines()[0]
     assert said == ("pixman: enabled (auto) because pkg-config pixman-1 >=0.21.8: found 0.42.2 "
