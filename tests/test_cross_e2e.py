@@ -224,6 +224,20 @@ def test_the_build_machines_pkg_config_with_the_hosts_multiarch_directories_is_a
     assert said.stdout.splitlines()[0].endswith(f"({pc}), for the aarch64 host"), said.stdout
 
 
+def test_the_build_machines_libfdt_is_never_taken_for_the_aarch64_host(tmp_path: Path) -> None:
+    """Libraries the compiler finds cannot leak: named by -L, amd64's libfdt is skipped by the cross linker."""
+    require_cross(shutil.which(AARCH64 + "gcc") is not None, "gcc-aarch64-linux-gnu is not installed")
+    if not Path("/usr/lib/x86_64-linux-gnu/libfdt.so").exists():
+        pytest.skip("no amd64 libfdt.so here (libfdt-dev): nothing of the build machine's to leak")
+    if os.path.isabs(run([AARCH64 + "gcc", "-print-file-name=libfdt.so"]).stdout.strip()):
+        pytest.skip("libfdt-dev:arm64 is installed: the cross linker finds that one")
+    build = tmp_path / "b"
+    run_configure(build, f"--cross-prefix={AARCH64}", "--target-list=x86_64-softmmu",
+                  "--extra-cflags=-I/usr/include", "--extra-ldflags=-L/usr/lib/x86_64-linux-gnu")
+    fdt = json.loads((build / "qemu-config-report.json").read_text())["features"]["fdt"]
+    assert fdt["resolved"] == "disabled" and "not found for the aarch64 host" in fdt["reason"], fdt
+
+
 # --- Windows -------------------------------------------------------------------------------------
 
 
