@@ -55,10 +55,14 @@ ACCEL_SYMBOLS = {"kvm": "CONFIG_KVM", "whpx": "CONFIG_WHPX", "hvf": "CONFIG_HVF"
 ARM64_FEATURES = ("pixman", "virglrenderer", "bpf", "af_xdp", "libkeyutils", "hv_balloon", "fdt", "xen")
 
 
+def _cross_gcc_finds_libfdt() -> bool:
+    """Does aarch64-linux-gnu-gcc find a libfdt of its own (libfdt-dev:arm64)?  It prints the bare name when not."""
+    return os.path.isabs(run([AARCH64 + "gcc", "-print-file-name=libfdt.so"]).stdout.strip())
+
+
 def _arm64_libfdt_flags() -> tuple[str, ...]:
     """configure's flags for libfdt of arm64: none when the cross compiler finds it, else the sysroot's."""
-    found = run([AARCH64 + "gcc", "-print-file-name=libfdt.so"]).stdout.strip()
-    if os.path.isabs(found):
+    if _cross_gcc_finds_libfdt():
         return ()
     root = os.environ.get(ARM64_SYSROOT_VARIABLE, "")
     require_cross(bool(root) and (Path(root) / ARM64_LIBDIR / "libfdt.so").exists(),
@@ -229,7 +233,7 @@ def test_the_build_machines_libfdt_is_never_taken_for_the_aarch64_host(tmp_path:
     require_cross(shutil.which(AARCH64 + "gcc") is not None, "gcc-aarch64-linux-gnu is not installed")
     if not Path("/usr/lib/x86_64-linux-gnu/libfdt.so").exists():
         pytest.skip("no amd64 libfdt.so here (libfdt-dev): nothing of the build machine's to leak")
-    if os.path.isabs(run([AARCH64 + "gcc", "-print-file-name=libfdt.so"]).stdout.strip()):
+    if _cross_gcc_finds_libfdt():
         pytest.skip("libfdt-dev:arm64 is installed: the cross linker finds that one")
     build = tmp_path / "b"
     run_configure(build, f"--cross-prefix={AARCH64}", "--target-list=x86_64-softmmu",
