@@ -165,6 +165,26 @@ def test_aarch64_binaries_run_under_qemu_user(aarch64_build: tuple[Path, str]) -
     assert with_xen == (["aarch64-softmmu", "i386-softmmu", "x86_64-softmmu"] if xen else [])
 
 
+def _install_and_move(build: Path, tmp: Path) -> Path:
+    """meson install into a DESTDIR, then the installed prefix moved to another directory (with a space)."""
+    dest = tmp / "dest"
+    proc = run([sys.executable, "-m", "mesonbuild.mesonmain", "install", "--no-rebuild", "-C", str(build),
+                "--destdir", str(dest)], env=configure_env())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    moved = tmp / "moved to" / "Q"
+    moved.parent.mkdir()
+    shutil.move(str(dest / PREFIX.lstrip("/")), str(moved))
+    return moved
+
+
+def test_moved_aarch64_install_finds_its_data(aarch64_build: tuple[Path, str], tmp_path: Path) -> None:
+    build, _ = aarch64_build
+    moved = _install_and_move(build, tmp_path)
+    said = run([*_qemu_aarch64(), str(moved / "bin" / "qemu-system-aarch64"), "-L", "help"])
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.splitlines() == [f"{moved}/bin/../share/qemu-firmware", f"{moved}/bin/../share/qemu"]
+
+
 def _pc_version(package: str) -> str | None:
     found = run([AARCH64 + "pkg-config", "--modversion", package])
     return found.stdout.strip() if found.returncode == 0 else None
@@ -335,13 +355,7 @@ def test_windows_binaries_run_under_wine(windows_build: Path, wine: list[str]) -
 
 def test_moved_windows_install_finds_its_data_through_windows_paths(windows_build: Path, wine: list[str],
                                                                     tmp_path: Path) -> None:
-    dest = tmp_path / "dest"
-    proc = run([sys.executable, "-m", "mesonbuild.mesonmain", "install", "--no-rebuild", "-C", str(windows_build),
-                "--destdir", str(dest)], env=configure_env())
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    moved = tmp_path / "moved to" / "Q"          # a space, as in C:\Program Files
-    moved.parent.mkdir()
-    shutil.move(str(dest / PREFIX.lstrip("/")), str(moved))
+    moved = _install_and_move(windows_build, tmp_path)     # a space in the path, as in C:\Program Files
     exe = moved / "qemu-system-x86_64.exe"       # Windows installs put the binaries in the prefix itself
     assert exe.exists(), sorted(p.name for p in moved.iterdir())
     said = run_windows(wine, exe, "-L", "help")
