@@ -374,3 +374,14 @@ def test_moved_windows_install_finds_its_data_through_windows_paths(windows_buil
     lines = said.stdout.splitlines()
     where = _windows_path(moved)
     assert lines == [f"{where}/share/qemu-firmware", f"{where}/share"], lines
+
+
+def test_a_windows_binary_beside_a_qemu_bundle_finds_its_data_there(windows_build: Path, wine: list[str],
+                                                                     tmp_path: Path) -> None:
+    """The bundle test of get_relocated_path() on Windows (GetFileAttributesA; mingw has no R_OK)."""
+    shutil.copy2(windows_build / "qemu-system-x86_64.exe", tmp_path / "qemu-system-x86_64.exe")
+    (tmp_path / "qemu-bundle").mkdir()
+    said = run_windows(wine, tmp_path / "qemu-system-x86_64.exe", "-L", "help")
+    where = _windows_path(tmp_path)
+    assert said.stdout.splitlines() == [f"{where}/qemu-bundle{PREFIX}/share/qemu-firmware",
+                                        f"{where}/qemu-bundle{PREFIX}/share"], said.stdout

@@ -16,11 +16,11 @@
 
 static char *exec_dir;
 
-static bool is_readable_dir(const char *path)
+/* access(path, R_OK) == 0, as QEMU tests for the bundle; mingw has no R_OK, and every file there is readable. */
+static bool is_readable(const char *path)
 {
 #ifdef CONFIG_WIN32
-    DWORD attributes = GetFileAttributesA(path);
-    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
+    return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
 #else
     return access(path, R_OK) == 0;
 #endif
@@ -142,7 +142,7 @@ char *get_relocated_path(const char *dir)
     /* In a build tree, the files live in <exec_dir>/qemu-bundle<dir>. */
     append(out, size, exec, strlen(exec));
     append(out, size, "/qemu-bundle", strlen("/qemu-bundle"));
-    if (is_readable_dir(out)) {
+    if (is_readable(out)) {
         append(out, size, dir, strlen(dir));
         return out;
     }
