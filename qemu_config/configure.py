@@ -19,7 +19,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from . import bootstrap, options, outputs
 from . import fingerprint
@@ -28,7 +28,7 @@ from .errors import UserError
 from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
-from .probes import GdbProbe, MachineProber, Probe, ProbeOutcome, Prober
+from .probes import GdbProbe, MachineProber, PkgConfigProbe, Probe, ProbeOutcome, Prober
 from .host import HostMachine, host_from_macros
 from .installdirs import python_module_dir, resolve_install_dirs
 from .rules import (DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, PATH_MAP_FALLBACKS,
@@ -39,7 +39,7 @@ from .storage import write_all_atomic
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
-from .remedies import InstallContext, build_triplet
+from .remedies import InstallContext, build_machine_pkg_config_steps, build_triplet, host_label
 from .toolchain import select_toolchain
 
 
@@ -54,6 +54,19 @@ def apply_host_defaults(values: Mapping[str, object], explicit: frozenset[str], 
         if name not in explicit and name in result:
             result[name] = value
     return result
+
+
+def refuse_build_machine_packages(installing: InstallContext, outcomes: Iterable[ProbeOutcome]) -> None:
+    """A cross build whose pkg-config found the build machine's packages stops here: it would link them."""
+    leaks = sorted((o for o in outcomes if o.status == "build-machine"), key=lambda o: o.probe.describe())
+    if not leaks:
+        return
+    names = ", ".join(dict.fromkeys(o.probe.package for o in leaks if isinstance(o.probe, PkgConfigProbe)))
+    raise UserError(f"pkg-config found the build machine's packages for the {host_label(installing.host)} host: "
+                    f"{names}",
+                    f"found: {leaks[0].detail}",
+                    "the build would compile against them and fail to link (or link the wrong machine's code)",
+                    *(f"next: {step}" for step in build_machine_pkg_config_steps(installing)))
 
 
 def decide(env: Environment, request: options.ConfigureRequest, table: options.OptionTable,
@@ -118,6 +131,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         checked = checking.result()
     if checked is not None:
         log.append(checked)
+    refuse_build_machine_packages(installing, outcomes.values())
     features, feature_warnings = decide_features(fctx, outcomes)
     reported = [p for p in dict.fromkeys(u for a in asked for u in (*a.depends_on(), a)) if p in outcomes]
     for outcome in (outcomes[p] for p in reported):

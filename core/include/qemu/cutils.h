@@ -37,6 +37,6 @@ int qemu_getloadavg(double loadavg[], int nelem);
  * it with free()).  qemu_set_error() formats that message and returns err,
  * for "return qemu_set_error(errp, -EINVAL, ...);".
  */
-int qemu_set_error(char **errp, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int qemu_set_error(char **errp, int err, const char *fmt, ...) QEMU_PRINTF(3, 4);
 
 #endif /* QEMU_CUTILS_H */
