@@ -177,7 +177,8 @@ def python_install_paths() -> tuple[str, tuple[str, ...]]:
         else sysconfig.get_default_scheme()
     platlib = sysconfig.get_path("platlib", scheme, vars={"base": "", "platbase": "", "installed_base": "",
                                                            "installed_platbase": ""})
-    site_dirs = tuple(d for d in site.getsitepackages([sys.base_prefix])
+    searched = getattr(site, "getsitepackages", None)     # absent from some old virtualenvs' site.py
+    site_dirs = tuple(d for d in (searched([sys.base_prefix]) if searched else ())
                       if os.path.basename(d) in ("site-packages", "dist-packages"))
     return platlib.lstrip("/\\"), site_dirs
 
