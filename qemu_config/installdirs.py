@@ -82,11 +82,10 @@ def resolve_install_dirs(values: Mapping[str, object]) -> InstallDirs:
 
 @dataclass(frozen=True)
 class PythonModuleDir:
-    """Where the Python extension is installed: relative to the prefix or absolute, as meson takes it; why
-    there; and whether the host's Python searches that directory without PYTHONPATH."""
+    """Where the Python extension is installed: relative to the prefix or absolute, as meson takes it; and
+    whether the host's Python searches that directory without PYTHONPATH."""
 
     path: str
-    reason: str
     searched: bool
 
     def absolute(self, prefix: str) -> str:
@@ -101,13 +100,11 @@ def python_module_dir(dirs: InstallDirs, option: str, platlib: str, site_dirs: S
     prefix = dirs.prefix.rstrip("/") or "/"
     searched = {posixpath.normpath(d) for d in site_dirs}
     if option:
-        return PythonModuleDir(option, "--python-sitedir was given",
-                               posixpath.normpath(join(prefix, option)) in searched)
+        return PythonModuleDir(option, posixpath.normpath(join(prefix, option)) in searched)
     scheme = join(prefix, platlib)
     if posixpath.normpath(scheme) in searched:
-        return PythonModuleDir(platlib, "the host Python's install scheme, which it searches", True)
+        return PythonModuleDir(platlib, True)
     for site_dir in site_dirs:
         if site_dir.startswith(prefix.rstrip("/") + "/"):
-            return PythonModuleDir(posixpath.relpath(site_dir, prefix), "a directory the host Python searches", True)
-    return PythonModuleDir(platlib, "the host Python's install scheme; it searches no directory below the prefix",
-                           False)
+            return PythonModuleDir(posixpath.relpath(site_dir, prefix), True)
+    return PythonModuleDir(platlib, False)
