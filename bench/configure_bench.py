@@ -105,9 +105,10 @@ def engine_cold(build: Path, cache_home: Path, argv: list[str]) -> float:
     request = options.parse_configure_args(argv, table)
     builtins = options.builtin_options()
     start_compiling_templates()      # as configure() does
+    platlib, site_dirs = bootstrap.python_install_paths()    # as configure() asks the host's Python
     env = Environment(source_dir=REPO, build_dir=build, python=sys.executable,
                       meson=tuple(bootstrap.meson_command()), ninja=bootstrap.find_ninja() or "ninja",
-                      environ=environ)
+                      environ=environ, python_platlib=platlib, python_site_dirs=site_dirs)
     prober = MachineProber(environ, ProbeCache(default_cache_dir(environ)))
     config = decide(env, request, table, builtins, prober)
     write_outputs(build, build_outputs(config, argv))

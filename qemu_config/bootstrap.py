@@ -21,6 +21,7 @@ from pathlib import Path
 from . import processes
 from .errors import UserError
 from .processes import ProcessTimeout
+from .storage import user_cache_dir
 
 MESON_VERSION = "1.12.1"
 NINJA_MINIMUM = (1, 8, 2)
@@ -174,6 +175,25 @@ def base_interpreter() -> str:
     return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
 
 
+def python_install_paths() -> tuple[str, tuple[str, ...]]:
+    """Where the host's Python (the interpreter the build's venv was made from) installs and finds
+    extension modules: its install scheme's platlib relative to any prefix (Debian's ``deb_system``,
+    ``lib/python3/dist-packages``, where it has one, as meson's python module chooses; else
+    ``posix_prefix``), and the site directories it searches (absolute).  A venv's own scheme is never
+    the answer: the extension is for the host's Python, not for the build's venv."""
+    import site
+
+    schemes = sysconfig.get_scheme_names()
+    scheme = "deb_system" if "deb_system" in schemes else "posix_prefix" if "posix_prefix" in schemes \
+        else sysconfig.get_default_scheme()
+    platlib = sysconfig.get_path("platlib", scheme, vars={"base": "", "platbase": "", "installed_base": "",
+                                                           "installed_platbase": ""})
+    searched = getattr(site, "getsitepackages", None)     # absent from some old virtualenvs' site.py
+    site_dirs = tuple(d for d in (searched([sys.base_prefix]) if searched else ())
+                      if os.path.basename(d) in ("site-packages", "dist-packages"))
+    return platlib.lstrip("/\\"), site_dirs
+
+
 def python_not_used(requested: str, environ: Mapping[str, str]) -> str | None:
     """Why ``--python=requested`` is not the interpreter configure runs on, or None when it is.
 
@@ -203,7 +223,9 @@ def _pip_install(python: str, specs: list[str], *, purpose: str | None, then: st
     """pip-install ``specs`` into the running venv, or fail saying what to do (``then``: what to re-run)."""
     if importlib.util.find_spec("pip") is None:
         processes.run("python", [python, "-m", "ensurepip", "--default-pip"], what="installing pip")
-    cmd = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", *specs]
+    # pip keeps its cache where ours would be (XDG_CACHE_HOME, else ~/.cache): none when there is no such place.
+    no_cache = ["--no-cache-dir"] if user_cache_dir() is None else []
+    cmd = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", *no_cache, *specs]
     print("qemu-config: installing " + " ".join(specs) + " into " + sys.prefix, file=sys.stderr)
     proc = processes.run("pip", cmd, what="installing " + " ".join(specs))
     if proc.returncode != 0:

@@ -26,9 +26,11 @@ from .storage import user_cache_dir, write_atomic
 CACHE_FORMAT = 1
 
 
-def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    """The probe cache: ``probes`` in the user's cache directory (:func:`storage.user_cache_dir`)."""
-    return user_cache_dir(environ) / "probes"
+def default_cache_dir(environ: Mapping[str, str]) -> Path | None:
+    """The probe cache: ``probes`` in the user's cache directory (:func:`storage.user_cache_dir`); None
+    when the user has none (no XDG_CACHE_HOME and an unusable HOME): then nothing is cached."""
+    base = user_cache_dir(environ)
+    return None if base is None else base / "probes"
 
 
 def make_key(*parts: object) -> str:
@@ -90,13 +92,19 @@ class CacheProblems:
 
 @dataclass(frozen=True)
 class ProbeCache:
-    """A directory of cached results; ``enabled=False`` makes every lookup a miss and stores nothing."""
+    """A directory of cached results; ``enabled=False`` (or no directory: the user has no cache
+    directory) makes every lookup a miss and stores nothing."""
 
-    directory: Path
+    directory: Path | None
     enabled: bool = True
     noted: CacheProblems = field(default_factory=CacheProblems, compare=False, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.directory is None:
+            object.__setattr__(self, "enabled", False)
+
     def _path(self, key: str) -> Path:
+        assert self.directory is not None      # only asked when enabled
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, key: str, schema: Schema = ()) -> dict[str, Any] | None:
@@ -150,6 +158,9 @@ class ProbeCache:
     def problems(self) -> list[str]:
         """What config.log says of the cache, once per run: bad entries replaced, writes that failed."""
         lines = []
+        if self.directory is None:
+            lines.append("probe cache: none (XDG_CACHE_HOME is not set and HOME is not a usable directory): "
+                         "nothing was read from or kept in a cache")
         bad = self.noted.bad_entries
         if bad:
             first = next(iter(sorted(bad.items())))
@@ -162,7 +173,7 @@ class ProbeCache:
 
     def clear(self) -> int:
         """Remove every entry; return how many there were."""
-        if not self.directory.exists():
+        if self.directory is None or not self.directory.exists():
             return 0
         count = sum(1 for _ in self.directory.rglob("*.json"))
         shutil.rmtree(self.directory, ignore_errors=True)

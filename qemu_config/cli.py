@@ -42,10 +42,36 @@ def _nothing_changed(source_dir: Path, build_dir: Path, argv: list[str]) -> bool
     return True
 
 
+# What makes a directory a source tree qemu-config can configure.
+SOURCE_TREE_MARKERS: tuple[str, ...] = ("meson.build", "meson_options.txt", "VERSION")
+
+
+def source_tree(given: str | None, command: str) -> Path:
+    """The source tree a command works on: --source-dir, else the checkout this package lives in.
+
+    An installed qemu-config (pip install, a wheel) lives in site-packages, beside no source tree:
+    then --source-dir is required.
+    """
+    if given:
+        missing = [name for name in SOURCE_TREE_MARKERS if not (Path(given) / name).is_file()]
+        if missing:
+            raise UserError(f"--source-dir {given}: not a source tree qemu-config can configure "
+                            f"(no {', '.join(missing)} there)",
+                            "give the emulator's source tree: the directory with meson.build and meson_options.txt")
+        return Path(given)
+    checkout = Path(__file__).resolve().parent.parent
+    if all((checkout / name).is_file() for name in SOURCE_TREE_MARKERS):
+        return checkout
+    raise UserError(f"qemu-config {command} needs --source-dir: this qemu-config is installed "
+                    f"(in {checkout}), not run from a source tree",
+                    f"run it from the build directory as: qemu-config {command} --source-dir DIR [-- OPTIONS]",
+                    "where DIR is the emulator's source tree (the directory with meson.build and meson_options.txt)")
+
+
 def _configure(args: argparse.Namespace) -> int:
     from .processes import timeout_for
 
-    source_dir = Path(args.source_dir) if args.source_dir else Path(__file__).resolve().parent.parent
+    source_dir = source_tree(args.source_dir, "configure")
     timeout_for("compiler")       # a malformed QEMU_CONFIG_TIMEOUTS is refused even when nothing changed
     if _nothing_changed(source_dir, Path.cwd(), args.configure_args):
         return 0
@@ -70,13 +96,17 @@ def _configure(args: argparse.Namespace) -> int:
     return 0
 
 
+SOURCE_DIR_HELP = ("the source tree (default: the checkout this package lives in; required when qemu-config is "
+                   "installed)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qemu-config", description="Configure engine for a QEMU-style emulator core.")
     parser.add_argument("--version", action="version", version="qemu-config " + __import__("qemu_config").__version__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     conf = sub.add_parser("configure", help="configure the current directory as a build directory",
                           description="Run configure with QEMU's option spellings; the build directory is the current one.")
-    conf.add_argument("--source-dir", help="the source tree (default: the checkout this package lives in)")
+    conf.add_argument("--source-dir", help=SOURCE_DIR_HELP)
     conf.add_argument("configure_args", nargs=argparse.REMAINDER, help="configure options (after --)")
     conf.set_defaults(handler=_configure)
     exp = sub.add_parser("explain", help="say why a feature is on or off",
@@ -99,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "CI pipeline; --build builds the distinct ones.")
     mat.add_argument("spec", nargs="?", help="the spec (default: matrix.toml here, else the source tree's)")
     mat.add_argument("-C", dest="build_dir", default=".", help="where --build builds (in BUILD/matrix/NAME)")
-    mat.add_argument("--source-dir", help="the source tree (default: the checkout this package lives in)")
+    mat.add_argument("--source-dir", help=SOURCE_DIR_HELP)
     mat.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel builds for --build")
     mat.add_argument("--format", dest="output_format", choices=("table", "json"), default="table")
     mat.add_argument("--junit", metavar="FILE", help="also write a JUnit report, one testcase per combination")
@@ -116,7 +146,7 @@ def _matrix(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give 1 or more", exit_code=2)
-    source_dir = Path(args.source_dir) if args.source_dir else Path(__file__).resolve().parent.parent
+    source_dir = source_tree(args.source_dir, "matrix")
     return run_matrix(MatrixRequest(spec=args.spec, source_dir=source_dir.resolve(),
                                     build_dir=Path(args.build_dir).resolve(), jobs=args.jobs,
                                     output_format=args.output_format, junit=args.junit, export=args.export,

@@ -19,7 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from . import bootstrap, options, outputs, processes
 from . import fingerprint
@@ -30,17 +30,18 @@ from .limits import non_utf8_byte, unsafe_path_character
 from .model import ConfigureOutcome, Configuration, ConsultedInputs, Environment, Gdb, TargetRecord
 from .cache import ProbeCache, default_cache_dir
 from .features import FeatureContext, decide_boolean_options, decide_features, host_kconfig, probes_needed
-from .probes import GdbProbe, MachineProber, Probe, ProbeOutcome, Prober
+from .probes import GdbProbe, MachineProber, PkgConfigProbe, Probe, ProbeOutcome, Prober
 from .host import HostMachine, host_from_macros
-from .installdirs import resolve_install_dirs
-from .rules import DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, WARNING_FLAGS_PROBE
+from .installdirs import python_module_dir, resolve_install_dirs
+from .rules import (DIRECTORY_OPTIONS, GDB_MINIMUM_VERSION, GDB_PROGRAMS, HOST_OS_OPTION_DEFAULTS, PATH_MAP_FALLBACKS,
+                    PATH_MAP_FLAG, PATH_MAP_PLACEHOLDER, PATH_MAP_PROBE, WARNING_FLAGS_PROBE)
 from .devices import solve_devices
 from .sources import plan_sources
 from .storage import write_all_atomic
 from .rules import ACCELERATORS, FDT_FEATURE, SYSTEM_DISABLED, SYSTEM_WORD
 from .targets import assign_accelerators, available_targets, config_target, select_targets
 from .pkgconfig import pkg_config_program, version_compare
-from .remedies import InstallContext, build_triplet
+from .remedies import InstallContext, build_machine_pkg_config_steps, build_triplet, host_label
 from .toolchain import select_toolchain
 
 
@@ -55,6 +56,19 @@ def apply_host_defaults(values: Mapping[str, object], explicit: frozenset[str], 
         if name not in explicit and name in result:
             result[name] = value
     return result
+
+
+def refuse_build_machine_packages(installing: InstallContext, outcomes: Iterable[ProbeOutcome]) -> None:
+    """A cross build whose pkg-config found the build machine's packages stops here: it would link them."""
+    leaks = sorted((o for o in outcomes if o.status == "build-machine"), key=lambda o: o.probe.describe())
+    if not leaks:
+        return
+    names = ", ".join(dict.fromkeys(o.probe.package for o in leaks if isinstance(o.probe, PkgConfigProbe)))
+    raise UserError(f"pkg-config found the build machine's packages for the {host_label(installing.host)} host: "
+                    f"{names}",
+                    f"found: {leaks[0].detail}",
+                    "the build would compile against them and fail to link (or link the wrong machine's code)",
+                    *(f"next: {step}" for step in build_machine_pkg_config_steps(installing)))
 
 
 def decide(env: Environment, request: options.ConfigureRequest, table: options.OptionTable,
@@ -104,21 +118,22 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
     gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
-    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, gdb_probe]   # the report's order
+    asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, PATH_MAP_PROBE, gdb_probe]   # the report's order
     # The longest chains of processes (compiles of the flags, two gdb runs) start first.
     # The compiler's sanity check runs beside the probes; a compiler that fails it is the error
     # reported, whatever else failed.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compiler-check") as checker:
         checking = checker.submit(prober.check_compiler, toolchain, host.cpu_cflags)
         try:
-            outcomes = prober.run(toolchain, host, [WARNING_FLAGS_PROBE, gdb_probe, *wanted], required,
-                                  static=fctx.static)
+            outcomes = prober.run(toolchain, host, [WARNING_FLAGS_PROBE, gdb_probe, PATH_MAP_PROBE, *wanted],
+                                  required, static=fctx.static)
         except BaseException:
             checking.result()
             raise
         checked = checking.result()
     if checked is not None:
         log.append(checked)
+    refuse_build_machine_packages(installing, outcomes.values())
     features, feature_warnings = decide_features(fctx, outcomes)
     reported = [p for p in dict.fromkeys(u for a in asked for u in (*a.depends_on(), a)) if p in outcomes]
     for outcome in (outcomes[p] for p in reported):
@@ -150,11 +165,23 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         features=booleans + features,
         probes=tuple(outcomes[p] for p in reported),
         warning_flags=tuple(flags.value or ()),  # type: ignore[arg-type]
+        path_map_flags=_path_map_flags(outcomes[PATH_MAP_PROBE]),
+        python_dir=python_module_dir(dirs, str(values.get("python_sitedir") or ""), env.python_platlib,
+                                     env.python_site_dirs),
         gdb=gdb, plan=plan, targets=records, host_kconfig=kconfig_symbols, sources=sources,
         python_extension=not toolchain.cross, version=_read_version(env.source_dir),
         warnings=tuple(warnings + feature_warnings + list(plan.warnings)),
         consulted=ConsultedInputs(*prober.consulted()),
     )
+
+
+def _path_map_flags(outcome: ProbeOutcome) -> tuple[str, ...]:
+    """The path-mapping flags to use (rules.PATH_MAP_FLAG, else the fallbacks this compiler has), by name."""
+    answered: tuple[str, ...] = outcome.value or ()  # type: ignore[assignment]
+    supported = {flag.removesuffix("=" + PATH_MAP_PLACEHOLDER) for flag in answered}
+    if PATH_MAP_FLAG in supported:
+        return (PATH_MAP_FLAG,)
+    return tuple(flag for flag in PATH_MAP_FALLBACKS if flag in supported)
 
 
 def probe_cache(request: options.ConfigureRequest, environ: Mapping[str, str]) -> ProbeCache:
@@ -313,11 +340,13 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     venv_bin = Path(sys.prefix) / "bin"
     if sys.prefix != sys.base_prefix and venv_bin.is_dir():
         meson: tuple[str, ...] = (str(bootstrap.ensure_meson_script(Path(sys.prefix))),)
-        bootstrap.ensure_engine_script(Path(sys.prefix), source_dir)
+        if Path(sys.prefix).resolve() == build_dir / "pyvenv":   # the build's own venv, never a user's
+            bootstrap.ensure_engine_script(Path(sys.prefix), source_dir)
     else:
         meson = tuple(bootstrap.meson_command())
+    platlib, site_dirs = bootstrap.python_install_paths()
     env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,
-                      meson=meson, ninja=ninja, environ=environ)
+                      meson=meson, ninja=ninja, environ=environ, python_platlib=platlib, python_site_dirs=site_dirs)
     log: list[str] = []
     cache = probe_cache(request, environ)
     config = decide(env, request, table, builtins, MachineProber(environ, cache), log)

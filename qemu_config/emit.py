@@ -1,7 +1,8 @@
 """Writing the build directory.
 
 Owns every file configure writes: rendering the jinja2 templates in
-``templates/`` and writing them atomically (temporary file + rename) and only
+``qemu_config/templates/`` (package data, so that an installed qemu-config
+has them) and writing them atomically (temporary file + rename) and only
 when their content changed, so a no-op reconfigure rebuilds nothing.  Also owns
 the meson header format (banner, ``#pragma once``, sorted keys) that
 config-host.h and the per-target headers share.  Takes the results of earlier
@@ -21,7 +22,7 @@ from typing import Iterable, Mapping, Sequence, Union
 from .errors import UserError
 from .storage import write_all_atomic, write_atomic
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 HeaderValue = Union[bool, int, str]
 
@@ -195,7 +196,8 @@ _environment_lock = threading.Lock()
 
 
 def _template_environment():
-    """The jinja2 environment of ``templates/`` (jinja2 imported on first use: help and errors need none)."""
+    """The jinja2 environment of ``qemu_config/templates/`` (jinja2 imported on first use: help and errors
+    need none)."""
     global _environment
     with _environment_lock:
         if _environment is None:
@@ -237,5 +239,5 @@ def start_compiling_templates() -> threading.Thread:
 
 
 def render_template(name: str, **context: object) -> str:
-    """Render ``templates/<name>``."""
+    """Render ``qemu_config/templates/<name>``."""
     return _template_environment().get_template(name).render(**context)

@@ -168,14 +168,16 @@ def _failure_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome
     return f"{probe.describe()}: {outcome.detail}"
 
 
-def _success_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome]) -> str:
+def _success_reason(outcome: ProbeOutcome, outcomes: Mapping[Probe, ProbeOutcome], *, where: bool = False) -> str:
+    """Why a probe counts as found; ``where`` (cross builds) adds the .pc file, the host's own."""
     probe = outcome.probe
     if isinstance(probe, LinkProbe):
         against = [f"{u.package} {outcomes[u].version}" if u in outcomes and outcomes[u].version else u.package
                    for u in probe.uses]
         return f'{probe.label()} links' + (" against " + ", ".join(against) if against else "")
     if isinstance(probe, PkgConfigProbe):
-        return f"{probe.describe()}: found {outcome.version}"
+        pc_file = f" ({outcome.value})" if where and isinstance(outcome.value, str) else ""
+        return f"{probe.describe()}: found {outcome.version}{pc_file}"
     return f"{probe.describe()}: {outcome.detail}"
 
 
@@ -283,7 +285,10 @@ def decide_feature(feature: Feature, ctx: FeatureContext, decided: Mapping[str, 
         return off(f"{absence(cause, ctx.host)}: {reason}", cause, _install_steps(feature, ctx, with_uses))
     version = next((o.version for o in own if o.version), None)
     if own:
-        reason = "; ".join(_success_reason(o, outcomes) for o in own)
+        cross = ctx.installing.cross
+        reason = "; ".join(_success_reason(o, outcomes, where=cross) for o in own)
+        if cross:
+            reason += f", for the {host_label(ctx.host)} host"
     elif explicit:
         reason = f"{_spell(feature.option or feature.name, True)} was given"
     elif feature.only_on is not None:
@@ -320,7 +325,8 @@ def decide_boolean_options(values: Mapping[str, object], explicit: set[str] | fr
         else:
             requested = "default"
             reason = f"default of option {decl.option} ({'true' if value else 'false'})"
-        decisions.append(FeatureDecision(decl.option, requested, value, reason, (decl.symbol,)))
+        symbols = (decl.symbol,) if decl.symbol is not None else ()
+        decisions.append(FeatureDecision(decl.option, requested, value, reason, symbols))
     if values.get("relocatable") and not dirs.relocatable_possible():
         warnings += [
             "bindir not included within prefix, the installation will not be relocatable.",

@@ -26,8 +26,9 @@ FORMAT = 1
 # Arguments that ask for work a fingerprint cannot stand in for.
 NEVER_SHORTCUT = ("--no-cache", "--clear-cache", "--help", "-h", "--version", "-V")
 # Source-tree inputs: every file below these (relative to the source dir).
+# (The engine's templates are package data, under qemu_config/templates/.)
 SOURCE_INPUTS: tuple[str, ...] = ("configure", "meson_options.txt", "VERSION", "Kconfig", "Kconfig.host",
-                                  "qemu_config", "templates", "configs", "core")
+                                  "qemu_config", "configs", "core")
 
 
 def _stat(path: str) -> list[int] | None:
@@ -38,10 +39,17 @@ def _stat(path: str) -> list[int] | None:
     return [st.st_mtime_ns, st.st_size]
 
 
+ENGINE_DIR = Path(__file__).resolve().parent
+
+
 def source_files(source_dir: Path) -> list[str]:
+    """Every file under SOURCE_INPUTS, and the engine's own (templates included) when it is installed
+    elsewhere than in the source tree (pip install): a new engine can decide differently."""
     found: list[str] = []
-    for name in SOURCE_INPUTS:
-        top = source_dir / name
+    tops = [source_dir / name for name in SOURCE_INPUTS]
+    if ENGINE_DIR != source_dir / "qemu_config":
+        tops.append(ENGINE_DIR)
+    for top in tops:
         if top.is_file():
             found.append(str(top))
             continue

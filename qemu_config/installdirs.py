@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from .rules import DIRECTORY_OPTIONS, INSTALL_DIR_SYMBOLS
 
@@ -78,3 +78,33 @@ def resolve_install_dirs(values: Mapping[str, object]) -> InstallDirs:
         docdir=str(values.get("docdir", "share/doc")),
         firmware_path=tuple(str(p) for p in firmware),  # type: ignore[union-attr]
     )
+
+
+@dataclass(frozen=True)
+class PythonModuleDir:
+    """Where the Python extension is installed: relative to the prefix or absolute, as meson takes it; and
+    whether the host's Python searches that directory without PYTHONPATH."""
+
+    path: str
+    searched: bool
+
+    def absolute(self, prefix: str) -> str:
+        return join(prefix, self.path)
+
+
+def python_module_dir(dirs: InstallDirs, option: str, platlib: str, site_dirs: Sequence[str]) -> PythonModuleDir:
+    """The extension's directory: the option when given; else the host Python's scheme directory below
+    the prefix when the host Python searches it (Debian, --prefix=/usr: lib/python3/dist-packages); else
+    the first directory it searches below the prefix (Debian, /usr/local: lib/python3.X/dist-packages);
+    else the scheme directory, which that Python then finds only through PYTHONPATH."""
+    prefix = dirs.prefix.rstrip("/") or "/"
+    searched = {posixpath.normpath(d) for d in site_dirs}
+    if option:
+        return PythonModuleDir(option, posixpath.normpath(join(prefix, option)) in searched)
+    scheme = join(prefix, platlib)
+    if posixpath.normpath(scheme) in searched:
+        return PythonModuleDir(platlib, True)
+    for site_dir in site_dirs:
+        if site_dir.startswith(prefix.rstrip("/") + "/"):
+            return PythonModuleDir(posixpath.relpath(site_dir, prefix), True)
+    return PythonModuleDir(platlib, False)

@@ -14,7 +14,7 @@ from typing import Mapping
 from .devices import TargetDevices
 from .features import FeatureDecision
 from .host import HostMachine
-from .installdirs import InstallDirs
+from .installdirs import InstallDirs, PythonModuleDir
 from .options import ConfigureRequest
 from .probes import ProbeOutcome
 from .sources import SourcePlan, TargetSources
@@ -32,6 +32,10 @@ class Environment:
     meson: tuple[str, ...]        # argv prefix that runs the pinned meson
     ninja: str
     environ: Mapping[str, str]
+    # The host's Python (bootstrap.python_install_paths()): its install scheme's extension directory,
+    # relative to a prefix, and the site directories it searches.
+    python_platlib: str = "lib/python3/dist-packages"
+    python_site_dirs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Configuration:
     features: tuple[FeatureDecision, ...]   # plain booleans, then the declared features, in order
     probes: tuple[ProbeOutcome, ...]        # every probe run, in the order they were asked for
     warning_flags: tuple[str, ...]          # QEMU's warning flags this compiler accepts
+    path_map_flags: tuple[str, ...]         # the path-mapping flags (-ffile-prefix-map, ...) it has, by name
+    python_dir: PythonModuleDir             # where the Python extension is installed, and why
     gdb: Gdb
     plan: TargetPlan                        # which targets, which were dropped, config_all_accel
     targets: tuple[TargetRecord, ...]       # each configured target, in the configured order

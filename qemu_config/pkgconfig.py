@@ -33,9 +33,11 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from . import processes
+from .platforms import DEBIAN_ARCHES
 
 __all__ = [
     "PkgConfigTool", "PackageLookup", "find_pkg_config", "pkg_config_program", "search_path",
+    "build_machine_leak",
     "cross_leak_warning",
     "lookup", "version_compare", "parse_constraint", "cache_identity",
 ]
@@ -254,7 +256,7 @@ def _is_script(path: str) -> bool:
 
 def cross_leak_warning(tool: PkgConfigTool | None, cross_prefix: str | None,
                        environ: Mapping[str, str]) -> str | None:
-    """A warning line when a cross build's pkg-config would answer for the build machine.
+    """Why a cross build's pkg-config answers for the build machine, or None when it does not.
 
     pkgconf picks its search path from the name it is started as
     (``aarch64-linux-gnu-pkg-config`` reads the ``aarch64-linux-gnu``
@@ -269,8 +271,42 @@ def cross_leak_warning(tool: PkgConfigTool | None, cross_prefix: str | None,
         return None
     dirs = ":".join(d for d in tool.default_search_path if os.path.isdir(d)) or "its default path"
     return (f"{tool.path} has no {cross_prefix.rstrip('-')} personality and searches the build machine's "
-            f".pc files ({dirs}); set PKG_CONFIG_LIBDIR to the {cross_prefix.rstrip('-')} pkgconfig "
-            f"directories")
+            f".pc files ({dirs})")
+
+
+def _multiarch_triplet(path: str, triplets: Sequence[str]) -> str | None:
+    """The multiarch triplet a path lies under (``.../lib/<triplet>/...``), among ``triplets``."""
+    parts = os.path.normpath(path).split(os.sep)
+    for before, part in zip(parts, parts[1:]):
+        if before in ("lib", "lib64", "include") and part in triplets:
+            return part
+    return None
+
+
+def build_machine_leak(tool: PkgConfigTool | None, found: "PackageLookup", cross_prefix: str | None,
+                       host_triplet: str | None, build_triplet: str | None,
+                       environ: Mapping[str, str]) -> str | None:
+    """Why a package pkg-config found for a cross build is the wrong machine's, or None when it is not.
+
+    ``host_triplet`` is the host's Debian multiarch triplet (None for a host Debian packages no
+    libraries for: Windows, Darwin, the BSDs), ``build_triplet`` the build machine's.  A package is
+    refused when its .pc file or a -I/-L directory it gives lies in another Debian architecture's
+    multiarch directories (``/usr/lib/x86_64-linux-gnu/pkgconfig`` for an aarch64 host), or when the
+    program that found it searches the build machine's .pc files (:func:`cross_leak_warning`).
+    """
+    if not cross_prefix or not found.found or (host_triplet is not None and host_triplet == build_triplet):
+        return None
+    warning = cross_leak_warning(tool, cross_prefix, environ)
+    if warning is not None:
+        return f"{found.package} {found.version} ({found.pc_file or 'no .pc file named'}): {warning}"
+    foreign = tuple(a.triplet for a in DEBIAN_ARCHES if a.triplet != host_triplet)
+    where = [found.pc_file] if found.pc_file else []
+    where += [flag[2:] for flag in (*found.cflags, *found.libs) if flag.startswith(("-I", "-L")) and len(flag) > 2]
+    for path in where:
+        triplet = _multiarch_triplet(path, foreign)
+        if triplet is not None:
+            return f"{found.package} {found.version} ({path}): the {triplet} multiarch directories, not the host's"
+    return None
 
 
 # --- lookups -----------------------------------------------------------------

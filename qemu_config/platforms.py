@@ -42,6 +42,23 @@ DEBIAN_ARCHES: tuple[DebianArch, ...] = (
 
 
 @dataclass(frozen=True)
+class MultiarchClash:
+    """A development package Debian will not install for another architecture beside the build machine's own."""
+
+    package: str                 # as named for the build machine: libfdt-dev
+    runtime: tuple[str, ...]     # what the binaries linked against it need where they run
+    release: str                 # where this holds
+    build: str                   # the build machine's triplet whose package is not "Multi-Arch: same"
+
+
+# On such a build machine, installing one of these for another architecture removes the build machine's
+# own, which its native builds need; scripts/debian-sysroot unpacks it into a directory of its own instead.
+DEBIAN_MULTIARCH_CLASHES: tuple[MultiarchClash, ...] = (
+    MultiarchClash("libfdt-dev", ("libfdt1",), "Debian 12", "x86_64-linux-gnu"),
+)
+
+
+@dataclass(frozen=True)
 class ToolPackages:
     """Debian packages, for the build machine, that provide one toolchain's programs.
 

@@ -35,7 +35,7 @@ from .errors import UserError
 from .processes import ProcessTimeout
 from .host import HostMachine
 from .pkgconfig import PkgConfigTool
-from .remedies import missing_compiler
+from .remedies import build_triplet, debian_arch, missing_compiler
 from .toolchain import Toolchain
 
 # --- what a probe is given ------------------------------------------------------
@@ -160,7 +160,9 @@ class PkgConfigProbe(_KindDefaults):
     def key(self, inputs: ProbeInputs) -> str:
         # static: the answer also depends on the archives the compiler finds (the static link test)
         linker = (inputs.compiler_identity(), inputs.system_dirs()) if inputs.static else ()
-        return make_key("pkg", self.package, self.constraints, inputs.static, linker,
+        arch = debian_arch(inputs.host)   # and on whose machine's packages a cross build refuses
+        machines = (arch.triplet if arch else inputs.host.os, build_triplet()) if inputs.toolchain.cross else ()
+        return make_key("pkg", self.package, self.constraints, inputs.static, linker, machines,
                         pkgconfig.cache_identity(inputs.pkg_tool, self.package, inputs.environ,
                                                  inputs.toolchain.cross_prefix))
 
@@ -168,6 +170,12 @@ class PkgConfigProbe(_KindDefaults):
         tc = inputs.toolchain
         found = pkgconfig.lookup(inputs.pkg_tool, self.package, self.constraints, environ=inputs.environ,
                                  static=inputs.static, cross_prefix=tc.cross_prefix)
+        arch = debian_arch(inputs.host)
+        leak = pkgconfig.build_machine_leak(inputs.pkg_tool, found, tc.cross_prefix, arch.triplet if arch else None,
+                                            build_triplet(), inputs.environ)
+        if leak is not None:   # configure refuses it (configure.refuse_build_machine_packages)
+            return ProbeOutcome(self, False, "build-machine", leak, found.version, found.pc_file,
+                                found.cflags, found.libs, log=found.log + f"refused: {leak}\n")
         if found.status == "found" and inputs.static:
             # --static: the package is usable only if its libraries link statically (archives exist)
             test = tc_mod.Links(_EMPTY_MAIN, found.cflags, (*found.libs, *STATIC_LINK_ARGS),
@@ -370,9 +378,10 @@ class FlagsProbe(_KindDefaults):
     """meson's cc.get_supported_arguments(flags)."""
 
     flags: tuple[str, ...]
+    purpose: str = "compiler flags"      # what they are for, in the probe line
 
     def describe(self) -> str:
-        return f"supported compiler flags ({len(self.flags)} tested)"
+        return f"supported {self.purpose} ({len(self.flags)} tested)"
 
     def key(self, inputs: ProbeInputs) -> str:
         return make_key("flags", self.flags, inputs.compiler_identity())
@@ -457,7 +466,7 @@ class ProbeOutcome:
 
     probe: Probe
     ok: bool
-    status: str                 # found | missing | too-old | wrong-version | no-pkg-config | failed | skipped
+    status: str                 # found | missing | too-old | wrong-version | no-pkg-config | build-machine | failed | skipped
     detail: str                 # one line for humans
     version: str | None = None
     value: object = None        # program path, supported flags, ...

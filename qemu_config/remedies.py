@@ -18,8 +18,8 @@ import sysconfig
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from .platforms import (CROSS_TOOLS, DEBIAN_ARCHES, DEBIAN_LIBRARY_OS, NATIVE_COMPILERS, NATIVE_TOOLS, DebianArch,
-                        ToolPackages)
+from .platforms import (CROSS_TOOLS, DEBIAN_ARCHES, DEBIAN_LIBRARY_OS, DEBIAN_MULTIARCH_CLASHES, NATIVE_COMPILERS,
+                        NATIVE_TOOLS, DebianArch, ToolPackages)
 
 if TYPE_CHECKING:   # host.py uses this module for its compiler advice
     from .host import HostMachine
@@ -187,6 +187,20 @@ def _locate_step(ctx: InstallContext, located_by: str, packaged: bool) -> str:
     return f"or, if it is installed somewhere {looker} does not look, {how}"
 
 
+def _sysroot_steps(arch: DebianArch, packages: Sequence[str], located_by: str, build: str | None) -> list[str]:
+    """For a package Debian will not install for ``arch`` beside the build machine's: unpack it instead."""
+    steps = []
+    for clash in (c for c in DEBIAN_MULTIARCH_CLASHES if c.package in packages and c.build == build):
+        if located_by == "pkg-config":
+            use = f"add DIR/usr/lib/{arch.triplet}/pkgconfig to PKG_CONFIG_PATH"
+        else:
+            use = f"--extra-cflags=-IDIR/usr/include --extra-ldflags=-LDIR/usr/lib/{arch.triplet}"
+        steps.append(f"or, to keep {clash.package} (on {clash.release} {clash.package}:{arch.name} removes it), "
+                     f"unpack it into a directory DIR with the source tree's scripts/debian-sysroot {arch.name} DIR "
+                     f"{' '.join((clash.package, *clash.runtime))}, then {use}")
+    return steps
+
+
 def library_steps(ctx: InstallContext, packages: Sequence[str], libraries: Sequence[str], *,
                   located_by: str = "", pkg_config_missing: bool = False, remedy: str | None = None) -> list[str]:
     """The steps that make a missing library found for the host, in order.
@@ -211,6 +225,8 @@ def library_steps(ctx: InstallContext, packages: Sequence[str], libraries: Seque
         if tools:
             what = f"{ctx.pkg_config if ctx.cross else 'pkg-config'} and {what}"
         steps.append(f"install {what} ({apt_install([*tools, *qualified])})")
+        if ctx.foreign:
+            steps += _sysroot_steps(arch, packages, located_by, ctx.build)
     elif arch is None and packages and libraries:   # Debian's package would do, but not for this host
         names = " and ".join(libraries)
         if host.os != DEBIAN_LIBRARY_OS:
@@ -226,3 +242,23 @@ def library_steps(ctx: InstallContext, packages: Sequence[str], libraries: Seque
     if located_by and (packaged or libraries):
         steps.append(_locate_step(ctx, located_by, packaged))
     return steps
+
+
+def build_machine_pkg_config_steps(ctx: InstallContext) -> list[str]:
+    """What to do when a cross build's pkg-config answered with the build machine's packages."""
+    label = host_label(ctx.host)
+    arch = debian_arch(ctx.host)
+    own = f"{ctx.triplet}-pkg-config"
+    tools = tools_for(ctx.triplet, ctx.build)
+    package = f" ({apt_install([tools.pkg_config])})" if tools is not None and tools.pkg_config else ""
+    if ctx.pkg_config_from_env:
+        first = f"unset PKG_CONFIG (it names {ctx.pkg_config}), so that configure runs {own}{package}"
+    else:
+        first = f"install {own} with its {ctx.triplet} personality{package}"
+    if arch is not None:
+        libdir = (f"or set PKG_CONFIG_LIBDIR to the {label} host's .pc directories "
+                  f"(Debian multiarch: /usr/lib/{arch.triplet}/pkgconfig:/usr/share/pkgconfig)")
+    else:
+        libdir = (f"or set PKG_CONFIG_LIBDIR to the directories that hold the .pc files built for the {label} "
+                  "host (and PKG_CONFIG_SYSROOT_DIR to their sysroot, if they have one)")
+    return [first, libdir]

@@ -27,11 +27,12 @@ class BooleanOption:
     """A boolean option of meson_options.txt that becomes a config-host.h symbol."""
 
     option: str
-    symbol: str
+    symbol: str | None            # None: it decides what is installed, not what is compiled
     summary: SummaryRow | None = None
 
 
 BOOLEAN_OPTIONS: tuple[BooleanOption, ...] = (
+    BooleanOption("install_blobs", None, SummaryRow("Configurable features", "Install blobs")),
     BooleanOption("relocatable", "CONFIG_RELOCATABLE", SummaryRow("Configurable features", "Relocatable install")),
     BooleanOption("coroutine_pool", "CONFIG_COROUTINE_POOL", SummaryRow("Block layer support", "coroutine pool")),
     BooleanOption("debug_tcg", "CONFIG_DEBUG_TCG", SummaryRow("Targets and accelerators", "TCG debug enabled")),
@@ -276,6 +277,12 @@ FEATURES: tuple[Feature, ...] = (
         failure="could not find the Xen libraries",
     ),
     Feature(
+        "docs", "docs",
+        summary=SummaryRow("Configurable features", "Documentation"),
+        note="No probe: the documentation is the man page qemu.1 and docs/core/qemu-core.txt, installed as they "
+             "are (meson.build: the 'man' and 'doc' install tags); off, nothing of it is installed.",
+    ),
+    Feature(
         "vhost_user", "vhost_user",
         only_on=frozenset({"linux"}), unavailable="vhost-user is only available on Linux hosts",
         config_host=("CONFIG_VHOST_USER",), host_kconfig=("CONFIG_VHOST_USER",),
@@ -419,6 +426,17 @@ WARNING_FLAGS: tuple[str, ...] = (
     "-Wno-tautological-type-limit-compare", "-Wno-typedef-redefinition",
 )
 WARNING_FLAGS_PROBE = FlagsProbe(WARNING_FLAGS)
+
+# Reproducible builds: the flags that keep the build directory's and the source tree's paths out of
+# what is compiled (DW_AT_comp_dir and the file names of the debug info, __FILE__ in the models'
+# .source), each given OLD=NEW (outputs.path_map_flags() says which pairs).  Probed with a placeholder
+# pair; -ffile-prefix-map (gcc >= 8, clang >= 10) is used when the compiler has it, else the other two
+# as it has them: __FILE__ needs -fmacro-prefix-map, -fdebug-prefix-map alone does not change it.
+PATH_MAP_FLAG = "-ffile-prefix-map"
+PATH_MAP_FALLBACKS: tuple[str, ...] = ("-fdebug-prefix-map", "-fmacro-prefix-map")
+PATH_MAP_PLACEHOLDER = "/qemu-config-old=/qemu-config-new"
+PATH_MAP_PROBE = FlagsProbe(tuple(f"{flag}={PATH_MAP_PLACEHOLDER}" for flag in (PATH_MAP_FLAG, *PATH_MAP_FALLBACKS)),
+                            purpose="path-mapping flags")
 
 # gdb, for the per-target GDB= variable: the first of these on PATH unless --gdb is given.
 GDB_PROGRAMS: tuple[str, ...] = ("gdb-multiarch", "gdb")

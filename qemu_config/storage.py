@@ -2,7 +2,7 @@
 
 Owns the per-user cache directory (``$XDG_CACHE_HOME/qemu-config``, or
 ``~/.cache/qemu-config`` when the variable is unset or not absolute, as the
-XDG specification says), the one atomic write every generated or cached
+XDG specification says; none at all when HOME is not a usable directory), the one atomic write every generated or cached
 file goes through (a temporary file in the same directory, renamed over the
 old one), and how a text file the user wrote is decoded.  Standard library
 only: the no-op check and the cache use it.
@@ -16,12 +16,27 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 
-def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CACHE_HOME/qemu-config``, else ``$HOME/.cache/qemu-config``."""
+def usable_home(environ: Mapping[str, str] | None = None) -> Path | None:
+    """``$HOME`` when it is a directory this user can keep files in (its ``.cache`` exists, or it is
+    writable); None when it is not (``HOME=/nonexistent``, as for a build daemon's user)."""
+    env = os.environ if environ is None else environ
+    home = env.get("HOME") or str(Path.home())
+    if not os.path.isabs(home) or not os.path.isdir(home):
+        return None
+    if os.path.isdir(os.path.join(home, ".cache")) or os.access(home, os.W_OK):
+        return Path(home)
+    return None
+
+
+def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """``$XDG_CACHE_HOME/qemu-config``, else ``$HOME/.cache/qemu-config``; None (no cache) when
+    XDG_CACHE_HOME is unset or relative and HOME is not usable (:func:`usable_home`)."""
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path(env.get("HOME") or Path.home()) / ".cache"
-    return root / "qemu-config"
+    if os.path.isabs(base):
+        return Path(base) / "qemu-config"
+    home = usable_home(env)
+    return None if home is None else home / ".cache" / "qemu-config"
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:

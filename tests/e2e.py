@@ -13,10 +13,25 @@ from pathlib import Path
 from types import ModuleType
 from typing import Mapping, Sequence
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 # The tests' own probe cache: never the developer's.
 TEST_CACHE_HOME = Path(tempfile.mkdtemp(prefix="qemu-config-test-cache-"))
+
+# QEMU_CONFIG_CROSS_TESTS=required (CI): a cross tool a test needs and does not find is a failure, not a skip.
+CROSS_TESTS_REQUIRED = os.environ.get("QEMU_CONFIG_CROSS_TESTS", "") == "required"
+
+
+def require_cross(present: bool, why: str) -> None:
+    """Skip, saying why, when a cross tool is absent; in CI (QEMU_CONFIG_CROSS_TESTS=required) fail instead."""
+    if present:
+        return
+    if CROSS_TESTS_REQUIRED:
+        pytest.fail(f"{why} (QEMU_CONFIG_CROSS_TESTS=required: CI installs it, see .ci/run)")
+    pytest.skip(why)
+
 
 # Files whose rewrite is allowed on a no-op re-run (logs and tool state).
 VOLATILE = {"config.log", ".ninja_log", ".ninja_deps"}

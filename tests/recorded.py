@@ -28,6 +28,7 @@ from qemu_config.model import Configuration, Environment
 from qemu_config.options import MesonOption
 from qemu_config.outputs import build_outputs
 from qemu_config.probes import Probe, ProbeOutcome, Prober
+from qemu_config.rules import PATH_MAP_PROBE
 from qemu_config.toolchain import Toolchain
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,9 +67,10 @@ class Answer:
 SEARCHED = "/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/lib/pkgconfig:/usr/share/pkgconfig"
 
 
-def package(name: str, version: str, *, cflags: Sequence[str] = (), libs: Sequence[str] = ()) -> Answer:
-    """A pkg-config package found where Debian installs it."""
-    return Answer(True, "found", f"found {version}", version, f"/usr/lib/x86_64-linux-gnu/pkgconfig/{name}.pc",
+def package(name: str, version: str, *, cflags: Sequence[str] = (), libs: Sequence[str] = (),
+            triplet: str = "x86_64-linux-gnu") -> Answer:
+    """A pkg-config package found where Debian installs it (for another architecture: ``triplet``)."""
+    return Answer(True, "found", f"found {version}", version, f"/usr/lib/{triplet}/pkgconfig/{name}.pc",
                   tuple(cflags), tuple(libs))
 
 
@@ -129,6 +131,7 @@ GETLOADAVG = "has_function getloadavg"
 PIE = 'link test "PIE" (-Werror -fPIE -pie)'
 STATIC_PIE = 'link test "static PIE" (-Werror -fPIE -static-pie)'
 FLAGS = "supported compiler flags (28 tested)"
+PATH_MAP = "supported path-mapping flags (3 tested)"
 GDB = "gdb gdb-multiarch | gdb"
 DLLTOOL = "find_program dlltool"
 WHPX_HEADERS = ("has_header winhvplatform.h", "has_header winhvemulation.h")
@@ -150,6 +153,7 @@ GDB_X86 = gdb("/usr/bin/gdb", "13.1", ("i386", "i386:x86-64", "i386:x64-32", "i8
                                        "i386:x86-64:intel", "i386:x64-32:intel"))
 _COMPILER = {
     FLAGS: Answer(True, "found", f"{len(GCC_WARNING_FLAGS)} of 28 flags supported", value=GCC_WARNING_FLAGS),
+    PATH_MAP: Answer(True, "found", "3 of 3 flags supported", value=PATH_MAP_PROBE.flags),
     GDB: GDB_X86,
 }
 
@@ -199,6 +203,30 @@ MINGW: Mapping[str, Answer] = {
 AARCH64_CROSS: Mapping[str, Answer] = {
     **_without_pkg_config("aarch64-linux-gnu-pkg-config"),
     FDT: Answer(False, "missing", "library fdt not found"),
+    GETLOADAVG: found("getloadavg"),
+    PIE: links(),
+    **_COMPILER,
+}
+
+# --cross-prefix=aarch64-linux-gnu- with the arm64 packages .ci/run installs (Debian multiarch, found by
+# aarch64-linux-gnu-pkg-config) and libfdt for arm64 (libfdt-dev:arm64, or the sysroot of scripts/debian-sysroot).
+AARCH64_MULTIARCH: Mapping[str, Answer] = {
+    **{name: package(name.split()[1], version, triplet="aarch64-linux-gnu")
+       for name, version in zip(XEN, ("4.17.0", "4.0", "1.4", "1.2", "1.2", "1.4"))},   # libxen-dev:arm64
+    PIXMAN: package("pixman-1", "0.42.2", cflags=("-I/usr/include/pixman-1",), libs=("-lpixman-1",),
+                    triplet="aarch64-linux-gnu"),
+    VIRGL: package("virglrenderer", "0.10.4", cflags=("-I/usr/include/virgl",), libs=("-lvirglrenderer",),
+                   triplet="aarch64-linux-gnu"),
+    RUTABAGA: not_found("rutabaga_gfx_ffi", "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig"),
+    LIBBPF: package("libbpf", "1.1.2", libs=("-lbpf",), triplet="aarch64-linux-gnu"),
+    BPF_LINK: links(),
+    LIBXDP: package("libxdp", "1.3.1", libs=("-lxdp",), triplet="aarch64-linux-gnu"),
+    GLIB: package("glib-2.0", "2.74.6", cflags=("-I/usr/include/glib-2.0",
+                                                "-I/usr/lib/aarch64-linux-gnu/glib-2.0/include"),
+                  libs=("-lglib-2.0",), triplet="aarch64-linux-gnu"),
+    GTREE_LINK: links(),
+    KEYUTILS: package("libkeyutils", "1.6.3", libs=("-lkeyutils",), triplet="aarch64-linux-gnu"),
+    FDT: found("library fdt", libs=("-lfdt",)),
     GETLOADAVG: found("getloadavg"),
     PIE: links(),
     **_COMPILER,

@@ -72,7 +72,7 @@ def test_other_requirement_forms_are_refused() -> None:
 
 
 def test_make_check_installs_the_test_requirements_before_running_the_tests() -> None:
-    makefile = (REPO / "templates" / "Makefile.j2").read_text()
+    makefile = (REPO / "qemu_config" / "templates" / "Makefile.j2").read_text()
     recipe = makefile.split("\ncheck: all\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert "-m qemu_config.bootstrap --test-requirements $(SRC_PATH)" in recipe[0]
     assert "-m pytest" in recipe[1]

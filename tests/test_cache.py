@@ -46,7 +46,21 @@ def test_unwritable_cache_is_skipped(tmp_path: Path) -> None:
     assert cache.get(make_key("x")) is None
 
 
-def test_xdg_cache_home() -> None:
+def test_xdg_cache_home(tmp_path: Path) -> None:
     assert default_cache_dir({"XDG_CACHE_HOME": "/x/c"}) == Path("/x/c/qemu-config/probes")
-    assert default_cache_dir({"HOME": "/h"}) == Path("/h/.cache/qemu-config/probes")
-    assert default_cache_dir({"XDG_CACHE_HOME": "rel", "HOME": "/h"}) == Path("/h/.cache/qemu-config/probes")
+    home = str(tmp_path)
+    assert default_cache_dir({"HOME": home}) == tmp_path / ".cache/qemu-config/probes"
+    assert default_cache_dir({"XDG_CACHE_HOME": "rel", "HOME": home}) == tmp_path / ".cache/qemu-config/probes"
+
+
+def test_an_unusable_home_means_no_cache(tmp_path: Path) -> None:
+    """HOME=/nonexistent (a build daemon's user) and no XDG_CACHE_HOME: nothing is cached, nothing is made."""
+    assert default_cache_dir({"HOME": "/nonexistent"}) is None
+    assert default_cache_dir({"HOME": "/nonexistent", "XDG_CACHE_HOME": "relative"}) is None
+    cache = ProbeCache(default_cache_dir({"HOME": "/nonexistent"}))
+    assert not cache.enabled and cache.clear() == 0
+    cache.put(make_key("x"), {"ok": True})
+    assert cache.get(make_key("x")) is None
+    assert cache.problems() == ["probe cache: none (XDG_CACHE_HOME is not set and HOME is not a usable directory): "
+                                "nothing was read from or kept in a cache"]
+    assert not Path("/nonexistent").exists()

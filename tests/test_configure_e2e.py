@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e import REPO, copy_source_tree, parse_config_header, run, run_configure, run_ninja, snapshot
+from e2e import REPO, copy_source_tree, parse_config_header, require_cross, run, run_configure, run_ninja, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -123,8 +123,7 @@ def test_unknown_option_is_one_error_and_leaves_the_build_dir_alone(tmp_path: Pa
     ("aarch64-linux-gnu-", "linux", "CONFIG_LINUX", "CONFIG_WIN32"),
 ])
 def test_cross_builds_model_the_host(tmp_path: Path, prefix: str, os_name: str, defined: str, undefined: str) -> None:
-    if shutil.which(prefix + "gcc") is None:
-        pytest.skip(f"{prefix}gcc is not installed (CI installs it)")
+    require_cross(shutil.which(prefix + "gcc") is not None, f"{prefix}gcc is not installed (CI installs it)")
     build = tmp_path / "b"
     run_configure(build, f"--cross-prefix={prefix}")
     header = (build / "config-host.h").read_text()

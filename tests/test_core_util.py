@@ -41,6 +41,15 @@ def test_relocatable_install_finds_its_data_where_it_was_moved(core_on: Path, tm
     assert all(line.startswith(str(moved)) for line in lines)
 
 
+def test_a_binary_beside_a_qemu_bundle_finds_its_data_there(core_on: Path, tmp_path: Path) -> None:
+    """As QEMU's get_relocated_path(): <exec_dir>/qemu-bundle<dir>, when that directory is there."""
+    shutil.copy2(core_on / "qemu-system-x86_64", tmp_path / "qemu-system-x86_64")
+    (tmp_path / "qemu-bundle").mkdir()
+    out = run([str(tmp_path / "qemu-system-x86_64"), "-L", "help"])
+    assert out.stdout.splitlines() == [f"{tmp_path}/qemu-bundle/opt/q/share/qemu-firmware",
+                                       f"{tmp_path}/qemu-bundle/opt/q/share/qemu"]
+
+
 def test_non_relocatable_install_uses_the_configured_paths(core_off: Path, tmp_path: Path) -> None:
     moved = install_and_move(core_off, tmp_path)
     out = run([str(moved / "bin" / "qemu-system-x86_64"), "-L", "help"])

@@ -17,17 +17,17 @@ from typing import Mapping
 
 import pytest
 
-from e2e import copy_source_tree, parse_header_text
+from e2e import REPO, copy_source_tree, parse_header_text
 from qemu_config import options
 from qemu_config.configure import meson_setup_args
 from qemu_config.errors import UserError
 from qemu_config.explain import find_feature, render
 from qemu_config.features import FeatureDecision
 from qemu_config.model import Configuration
-from recorded import (AARCH64_CROSS, BPF_LINK, DARWIN, DARWIN_X86_64, DLLTOOL, FDT, GDB, GDB_X86, GLIB,
+from recorded import (AARCH64_CROSS, AARCH64_MULTIARCH, BPF_LINK, DARWIN, DARWIN_X86_64, DLLTOOL, FDT, GDB, GDB_X86, GLIB,
                       GTREE_LINK, HVF_LINK, KEYUTILS, LIBBPF, LIBXDP, LINUX_AARCH64, LINUX_X86_64, MINGW, NATIVE,
                       NETBSD, NETBSD_X86_64, NVMM, OBJC, PIXMAN, RUTABAGA, VIRGL, WINDOWS_X86_64, Answer,
-                      Decider, RecordedProber, does_not_link, found, gdb, missing, no_pkg_config, not_found, package,
+                      ENVIRON, Decider, RecordedProber, does_not_link, found, gdb, missing, no_pkg_config, not_found, package,
                       too_old)
 from test_targets import AARCH64_CROSS_FDT_ERROR
 
@@ -357,6 +357,58 @@ def test_fdt_disabled_drops_or_refuses_the_targets_that_need_it(decider: Decider
     # QEMU's warning per target, and nothing more: --disable-fdt says itself why libfdt is missing
     assert sorted(config.warnings) == [f"Disabling {t} due to missing libfdt" for t in dropped]
     assert sorted(t.name for t in config.targets) == ["i386-softmmu", "s390x-softmmu", "x86_64-softmmu"]
+
+
+def test_a_cross_build_refuses_the_build_machines_packages(decider: Decider) -> None:
+    """PKG_CONFIG=pkg-config for an aarch64 host: the probe refused x86_64 packages, and configure stops, saying what
+    to set (the probe's half, which packages leak, is in test_pkgconfig.py)."""
+    leak = Answer(False, "build-machine", "pixman-1 0.42.2 (/usr/lib/x86_64-linux-gnu/pkgconfig/pixman-1.pc): the "
+                  "x86_64-linux-gnu multiarch directories, not the host's", "0.42.2",
+                  "/usr/lib/x86_64-linux-gnu/pkgconfig/pixman-1.pc")
+    prober = RecordedProber(LINUX_AARCH64, {**AARCH64_CROSS, PIXMAN: leak, VIRGL: leak})
+    with pytest.raises(UserError) as info:
+        decider.decide([AARCH64_PREFIX], prober, environ={**ENVIRON, "PKG_CONFIG": "pkg-config"})
+    lines = info.value.render().splitlines()
+    assert lines[0] == "ERROR: pkg-config found the build machine's packages for the aarch64 host: pixman-1, virglrenderer"
+    assert all(line.startswith("       ") for line in lines[1:])
+    assert lines[1] == f"       found: {leak.detail}"
+    assert lines[-2].startswith("       next: unset PKG_CONFIG (it names pkg-config), so that configure runs "
+                                "aarch64-linux-gnu-pkg-config (Debian multiarch: dpkg --add-architecture arm64")
+    assert lines[-1] == ("       next: or set PKG_CONFIG_LIBDIR to the aarch64 host's .pc directories (Debian multiarch: "
+                         "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)")
+    windows = RecordedProber(WINDOWS_X86_64, {**MINGW, PIXMAN: leak})
+    with pytest.raises(UserError) as info:
+        decider.decide(["--cross-prefix=x86_64-w64-mingw32-"], windows)
+    lines = info.value.render().splitlines()
+    assert lines[0].endswith("for the x86_64 windows host: pixman-1")
+    assert "install x86_64-w64-mingw32-pkg-config with its x86_64-w64-mingw32 personality (Debian: apt-get install " \
+           "mingw-w64-tools)" in lines[-2]
+    assert "files built for the x86_64 windows host" in lines[-1]
+
+
+def test_an_aarch64_cross_host_with_its_multiarch_packages(decider: Decider) -> None:
+    """Every default target, KVM for aarch64-softmmu alone, and the features found for the aarch64 host in the
+    summary and explain (test_cross_e2e.py builds and runs it)."""
+    files = decider.files([AARCH64_PREFIX], RecordedProber(LINUX_AARCH64, AARCH64_MULTIARCH))
+    data = report(files)
+    assert sorted(data["targets"]) == sorted(p.stem for p in (REPO / "configs" / "targets").glob("*.mak"))
+    assert not data["warnings"] and not data["dropped_targets"]
+    assert header(files, "aarch64-softmmu-config-target.h")["CONFIG_KVM"] == "1"
+    assert "CONFIG_KVM" not in header(files, "x86_64-softmmu-config-target.h")
+    # Xen on an Arm host: for aarch64 (only there), i386 and x86_64
+    assert [t for t in sorted(data["targets"]) if header(files, f"{t}-config-target.h").get("CONFIG_XEN")] == \
+        ["aarch64-softmmu", "i386-softmmu", "x86_64-softmmu"]
+    summary = files["qemu-config-summary.txt"]
+    for row in ("pixman               : YES 0.42.2", "VirGL support        : YES 0.10.4", "AF_XDP support       : YES 1.3.1",
+                "bpf support          : YES 1.1.2", "Linux keyutils       : YES 1.6.3", "fdt support          : YES",
+                "hv-balloon support   : YES", "host CPU             : aarch64", "Xen support          : YES 4.17.0"):
+        assert f"    {row}\n" in summary, row
+    said = explained(files, "pixman").splitlines()[0]
+    assert said == ("pixman: enabled (auto) because pkg-config pixman-1 >=0.21.8: found 0.42.2 "
+                    "(/usr/lib/aarch64-linux-gnu/pkgconfig/pixman-1.pc), for the aarch64 host")
+    assert explained(files, "hv-balloon").splitlines()[0].endswith("against glib-2.0 2.74.6, for the aarch64 host")
+    # A native build says no more than it did.
+    assert explained(decider.files([], native()), "pixman").splitlines()[0].endswith("found 0.42.2")
 
 
 def test_fdt_not_found_for_an_aarch64_cross_host(decider: Decider) -> None:

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from e2e import require_cross
 from qemu_config.errors import UserError
 from qemu_config.host import detect_host, host_from_macros
 from qemu_config.toolchain import parse_macros
@@ -87,14 +88,14 @@ def test_missing_compiler_is_one_error() -> None:
         detect_host(["no-such-cc-xyz"])
 
 
-@pytest.mark.skipif(shutil.which("aarch64-linux-gnu-gcc") is None, reason="gcc-aarch64-linux-gnu not installed")
 def test_real_aarch64_cross_compiler() -> None:
+    require_cross(shutil.which("aarch64-linux-gnu-gcc") is not None, "gcc-aarch64-linux-gnu not installed")
     host = detect_host(["aarch64-linux-gnu-gcc"])
     assert (host.os, host.cpu, host.cpu_family, host.endian) == ("linux", "aarch64", "aarch64", "little")
 
 
-@pytest.mark.skipif(shutil.which("x86_64-w64-mingw32-gcc") is None, reason="gcc-mingw-w64-x86-64 not installed")
 def test_real_mingw_cross_compiler() -> None:
+    require_cross(shutil.which("x86_64-w64-mingw32-gcc") is not None, "gcc-mingw-w64-x86-64 not installed")
     host = detect_host(["x86_64-w64-mingw32-gcc"])
     assert (host.os, host.cpu, host.is_posix, host.exe_suffix, host.dso_suffix) == (
         "windows", "x86_64", False, ".exe", ".dll")

@@ -111,6 +111,7 @@ def _normalised(text: str) -> str:
 ])
 def test_an_accepted_combination_writes_what_configure_writes(table, builtins, tmp_path: Path,
                                                             args: tuple[str, ...]) -> None:
+    from qemu_config.bootstrap import python_install_paths
     from qemu_config.configure import decide
     from qemu_config.model import Environment
     from qemu_config.outputs import build_outputs
@@ -120,7 +121,9 @@ def test_an_accepted_combination_writes_what_configure_writes(table, builtins, t
     assert verdict.ok, verdict.error
     real = tmp_path / "real"
     run_configure(real, *args)
-    env = Environment(REPO, ctx.build_root / "c", sys.executable, ("meson",), "ninja", ctx.environ)
+    platlib, site_dirs = python_install_paths()        # the host's Python, as configure() asks it
+    env = Environment(REPO, ctx.build_root / "c", sys.executable, ("meson",), "ninja", ctx.environ,
+                      python_platlib=platlib, python_site_dirs=site_dirs)
     config = decide(env, options.parse_configure_args(args, table, builtins), table, builtins, ctx.prober)
     for f in build_inputs(build_outputs(config, args)):
         assert _normalised(f.text) == _normalised((real / f.path).read_text()), f.path

@@ -12,8 +12,8 @@ from typing import Mapping
 import pytest
 
 from qemu_config import pkgconfig
-from qemu_config.pkgconfig import (PackageLookup, PkgConfigTool, cache_identity, cross_leak_warning,
-                                   find_pkg_config, lookup, parse_constraint, version_compare)
+from qemu_config.pkgconfig import (PackageLookup, PkgConfigTool, build_machine_leak, cache_identity,
+                                   cross_leak_warning, find_pkg_config, lookup, parse_constraint, version_compare)
 
 SYSTEM_PKG_CONFIG = shutil.which("pkg-config")
 needs_pkg_config = pytest.mark.skipif(SYSTEM_PKG_CONFIG is None, reason="pkg-config is not installed")
@@ -332,13 +332,64 @@ def test_prefixed_pkgconf_without_personality_is_flagged(tmp_path: Path) -> None
     assert tool.personality == "default"
     assert look(tool, "glib-2.0", env=env).status == "found"   # the leak itself
     warning = cross_leak_warning(tool, "aarch64-linux-gnu-", env)
-    assert warning is not None and "PKG_CONFIG_LIBDIR" in warning and "aarch64-linux-gnu" in warning
+    assert warning is not None and "aarch64-linux-gnu personality" in warning and "build machine" in warning
     sysroot_dir = tmp_path / "aarch64"
     sysroot_dir.mkdir()
     env_ok = dict(env, PKG_CONFIG_LIBDIR=str(sysroot_dir))
     assert cross_leak_warning(tool, "aarch64-linux-gnu-", env_ok) is None
     assert look(tool, "glib-2.0", env=env_ok).status == "missing"
     assert cross_leak_warning(tool, None, env) is None
+
+
+def _found_at(pc_dir: str, *, libs: tuple[str, ...] = ("-lpixman-1",), cflags: tuple[str, ...] = ()) -> PackageLookup:
+    return PackageLookup("pixman-1", (), "found", "0.42.2", cflags, libs, f"{pc_dir}/pixman-1.pc", "found 0.42.2", "")
+
+
+@pytest.mark.parametrize("host,pc_dir,flags,leaks", [
+    ("aarch64-linux-gnu", "/usr/lib/x86_64-linux-gnu/pkgconfig", (), "x86_64-linux-gnu"),     # PKG_CONFIG_LIBDIR wrong
+    ("aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu/pkgconfig", (), None),                   # the host's own
+    ("aarch64-linux-gnu", "/srv/arm64/usr/lib/aarch64-linux-gnu/pkgconfig", (), None),         # a sysroot of the host's
+    ("aarch64-linux-gnu", "/opt/pc", ("-L/usr/lib/x86_64-linux-gnu",), "x86_64-linux-gnu"),   # a .pc naming x86_64 libs
+    ("aarch64-linux-gnu", "/opt/pc", ("-I/usr/include/x86_64-linux-gnu/pixman-1",), "x86_64-linux-gnu"),
+    ("aarch64-linux-gnu", "/usr/share/pkgconfig", (), None),                                   # no architecture
+    (None, "/usr/lib/x86_64-linux-gnu/pkgconfig", (), "x86_64-linux-gnu"),                     # a Windows host
+    (None, "/usr/x86_64-w64-mingw32/lib/pkgconfig", (), None),
+    ("s390x-linux-gnu", "/usr/lib/aarch64-linux-gnu/pkgconfig", (), "aarch64-linux-gnu"),
+])
+def test_cross_build_refuses_another_architectures_package(host: str | None, pc_dir: str, flags: tuple[str, ...],
+                                                           leaks: str | None) -> None:
+    found = _found_at(pc_dir, libs=tuple(f for f in flags if f.startswith("-L")) + ("-lpixman-1",),
+                      cflags=tuple(f for f in flags if f.startswith("-I")))
+    why = build_machine_leak(None, found, "cross-", host, "x86_64-linux-gnu", {})
+    if leaks is None:
+        assert why is None
+    else:
+        assert why is not None and why.startswith("pixman-1 0.42.2 (/") and f"the {leaks} multiarch directories" in why
+
+
+def test_native_builds_and_the_build_machines_own_triplet_never_leak() -> None:
+    found = _found_at("/usr/lib/x86_64-linux-gnu/pkgconfig")
+    assert build_machine_leak(None, found, None, "x86_64-linux-gnu", "x86_64-linux-gnu", {}) is None
+    assert build_machine_leak(None, found, "x86_64-linux-gnu-", "x86_64-linux-gnu", "x86_64-linux-gnu", {}) is None
+    missing = PackageLookup("pixman-1", (), "missing", None, (), (), None, "not found", "")
+    assert build_machine_leak(None, missing, "aarch64-linux-gnu-", "aarch64-linux-gnu", "x86_64-linux-gnu", {}) is None
+
+
+def test_the_build_machines_pkg_config_in_a_cross_build_leaks_whatever_it_finds(tmp_path: Path) -> None:
+    """PKG_CONFIG=pkg-config for a cross build: pkgconf's default personality searches this machine's .pc files."""
+    if SYSTEM_PKG_CONFIG is None:
+        pytest.skip("no pkg-config on PATH")
+    env = clean_environ()
+    tool = find_pkg_config(None, env)
+    assert tool is not None
+    if tool.personality != "default":
+        pytest.skip("not pkgconf: no personalities")
+    arch_free = _found_at("/usr/share/pkgconfig")    # a .pc without an architecture, found by the wrong program
+    why = build_machine_leak(tool, arch_free, "aarch64-linux-gnu-", "aarch64-linux-gnu", "x86_64-linux-gnu", env)
+    assert why is not None and "has no aarch64-linux-gnu personality" in why
+    trusted = dict(env, PKG_CONFIG_LIBDIR=str(tmp_path))
+    assert build_machine_leak(tool, arch_free, "aarch64-linux-gnu-", "aarch64-linux-gnu", "x86_64-linux-gnu",
+                              trusted) is None
 
 
 def test_lookup_round_trips_through_a_dict() -> None:

@@ -36,10 +36,12 @@ CONFIGURATIONS = (
 
 
 def normalized(files: dict[str, bytes], *roots: Path) -> dict[str, bytes]:
-    """Files with the directories that differ between two runs (build dir, cache) replaced by names."""
+    """Files with the directories that differ between two runs (build dir, cache) replaced by names, and the
+    source tree as named from each (the path-mapping flags of qemu-config-paths.mak: it depends on the depth)."""
     result = {}
     for path, data in files.items():
         for index, root in enumerate(roots):
+            data = data.replace(f"={os.path.relpath(REPO, root)}/=".encode(), f"=<REPO FROM ROOT{index}>/=".encode())
             data = data.replace(str(root).encode(), f"<ROOT{index}>".encode())
         result[path] = data
     return result

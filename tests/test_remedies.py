@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from qemu_config.remedies import (InstallContext, apt_install, broken_compiler, 
                                   missing_compiler)
 
 AMD64 = "x86_64-linux-gnu"
+REPO = Path(__file__).resolve().parent.parent
 LITTLE = {"__BYTE_ORDER__": "1234", "__ORDER_LITTLE_ENDIAN__": "1234", "__ORDER_BIG_ENDIAN__": "4321"}
 BIG = {"__BYTE_ORDER__": "4321", "__ORDER_LITTLE_ENDIAN__": "1234", "__ORDER_BIG_ENDIAN__": "4321"}
 
@@ -116,6 +118,22 @@ def test_cross_library_steps_for_arm64() -> None:
         "if it has one)",
     ]
     assert "PKG_CONFIG_PATH" not in " ".join(steps)
+
+
+def test_libfdt_for_arm64_can_be_unpacked_beside_the_build_machines() -> None:
+    """Debian 12 will not install libfdt-dev:arm64 beside libfdt-dev (platforms.DEBIAN_MULTIARCH_CLASHES)."""
+    ctx = InstallContext(ARM, "aarch64-linux-gnu-", AMD64, pkg_config="aarch64-linux-gnu-pkg-config")
+    steps = library_steps(ctx, ["libfdt-dev"], ["libfdt"], located_by="compiler")
+    assert steps[1] == ("or, to keep libfdt-dev (on Debian 12 libfdt-dev:arm64 removes it), unpack it into a directory "
+                        "DIR with the source tree's scripts/debian-sysroot arm64 DIR libfdt-dev libfdt1, then "
+                        "--extra-cflags=-IDIR/usr/include --extra-ldflags=-LDIR/usr/lib/aarch64-linux-gnu")
+    assert (REPO / "scripts" / "debian-sysroot").exists()
+    # Not for packages that install side by side, nor for a native build.
+    assert not any("debian-sysroot" in s for s in library_steps(ctx, ["libpixman-1-dev"], ["pixman-1"],
+                                                                 located_by="pkg-config"))
+    native = InstallContext(X86, None, AMD64)
+    assert not any("debian-sysroot" in s for s in library_steps(native, ["libfdt-dev"], ["libfdt"],
+                                                                 located_by="compiler"))
 
 
 def test_cross_prefix_for_the_build_machine_itself_needs_no_multiarch() -> None:

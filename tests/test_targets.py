@@ -172,6 +172,9 @@ AARCH64_CROSS_FDT_ERROR = (
     "       found: library fdt not found",
     "       next: install the arm64 development files (Debian multiarch: dpkg --add-architecture arm64 && "
     "apt-get update && apt-get install libfdt-dev:arm64)",
+    "       next: or, to keep libfdt-dev (on Debian 12 libfdt-dev:arm64 removes it), unpack it into a directory DIR "
+    "with the source tree's scripts/debian-sysroot arm64 DIR libfdt-dev libfdt1, then --extra-cflags=-IDIR/usr/include "
+    "--extra-ldflags=-LDIR/usr/lib/aarch64-linux-gnu",
     "       next: or, if it is built for the aarch64 host elsewhere, name its directories: "
     "--extra-cflags=-I<dir>/include --extra-ldflags=-L<dir>/lib",
     "       next: or leave those targets out of --target-list",

@@ -634,7 +634,7 @@ int af_xdp_check_host(const AfXdpOptions *opts, AfXdpHostInfo *info, char **errp
 static pthread_mutex_t capture_lock = PTHREAD_MUTEX_INITIALIZER;
 static char diagnostic[256];
 
-static int __attribute__((format(printf, 1, 0))) keep_diagnostic(const char *fmt, va_list ap)
+static int QEMU_PRINTF(1, 0) keep_diagnostic(const char *fmt, va_list ap)
 {
     size_t len;
 

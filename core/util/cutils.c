@@ -16,6 +16,16 @@
 
 static char *exec_dir;
 
+/* access(path, R_OK) == 0, as QEMU tests for the bundle; mingw has no R_OK, and every file there is readable. */
+static bool is_readable(const char *path)
+{
+#ifdef CONFIG_WIN32
+    return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
+#else
+    return access(path, R_OK) == 0;
+#endif
+}
+
 static bool is_sep(char c)
 {
     return c && strchr(DIR_SEP_CHARS, c) != NULL;
@@ -68,6 +78,15 @@ void qemu_init_exec_dir(const char *argv0)
 #endif
     free(exec_dir);
     exec_dir = found ? found : strdup(CONFIG_BINDIR);
+}
+
+void qemu_set_exec_dir(const char *dir)
+{
+    char *copy = strdup(dir);
+    if (copy) {
+        free(exec_dir);
+        exec_dir = copy;
+    }
 }
 
 const char *qemu_get_exec_dir(void)
@@ -132,7 +151,7 @@ char *get_relocated_path(const char *dir)
     /* In a build tree, the files live in <exec_dir>/qemu-bundle<dir>. */
     append(out, size, exec, strlen(exec));
     append(out, size, "/qemu-bundle", strlen("/qemu-bundle"));
-    if (access(out, R_OK) == 0) {
+    if (is_readable(out)) {
         append(out, size, dir, strlen(dir));
         return out;
     }

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .. import options
+from ..bootstrap import python_install_paths
 from ..cache import ProbeCache
 from ..configure import decide
 from ..emit import OutputFile, Quoted, QuotedList, c_string
@@ -183,13 +184,18 @@ def _verdict_of(combination: Combination, config: Configuration, seconds: float)
     )
 
 
+_PYTHON_INSTALL_PATHS = python_install_paths()     # the host's Python, as configure() asks it
+
+
 def decide_combination(combination: Combination, ctx: MatrixContext) -> Verdict:
     """What ``./configure <args>`` would decide, or the error it would print, without running it."""
     start = time.perf_counter()
     try:
         request = options.parse_configure_args(combination.args, ctx.table, ctx.builtins)
+        platlib, site_dirs = _PYTHON_INSTALL_PATHS
         env = Environment(source_dir=ctx.source_dir, build_dir=ctx.build_root / combination.name,
-                          python=sys.executable, meson=ctx.meson, ninja=ctx.ninja, environ=ctx.environ)
+                          python=sys.executable, meson=ctx.meson, ninja=ctx.ninja, environ=ctx.environ,
+                          python_platlib=platlib, python_site_dirs=site_dirs)
         config = decide(env, request, ctx.table, ctx.builtins, ctx.prober)
         return _verdict_of(combination, config, time.perf_counter() - start)
     except UserError as err:

@@ -49,8 +49,9 @@ def prefix_directory_defaults(prefix: str) -> Mapping[str, str]:
 _CACHE_FORMAT = 1
 
 
-def cache_dir() -> Path:
-    """Where meson's builtin options are cached: the user's cache directory (:func:`storage.user_cache_dir`)."""
+def cache_dir() -> Path | None:
+    """Where meson's builtin options are cached: the user's cache directory (:func:`storage.user_cache_dir`);
+    None (not cached) when the user has none."""
     return user_cache_dir()
 
 

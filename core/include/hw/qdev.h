@@ -14,7 +14,8 @@ typedef struct DeviceModel {
     const char *name;        /* the -device name */
     const char *bus;         /* "pci", "isa", "virtio-mmio", "vmbus", "sysbus", "machine" */
     const char *desc;
-    const char *source;      /* the file that registers it, as the compiler was given it (__FILE__) */
+    const char *source;      /* the file that registers it (__FILE__), named from the source tree (core/hw/...)
+                              * by the path-mapping flags, whatever the build directory's path */
     struct DeviceModel *next;
 } DeviceModel;
 

@@ -29,4 +29,16 @@
 
 #define QEMU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * QEMU_PRINTF(fmt, first): the function formats as printf does.  On Windows
+ * the compiler's "printf" means the Microsoft C library's format language;
+ * the core formats with mingw's C99 functions (__USE_MINGW_ANSI_STDIO, set
+ * in osdep.h), whose language is GNU's, as GLib's G_GNUC_PRINTF says.
+ */
+#ifdef _WIN32
+#define QEMU_PRINTF(fmt, first) __attribute__((format(gnu_printf, fmt, first)))
+#else
+#define QEMU_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#endif
+
 #endif /* QEMU_COMPILER_H */

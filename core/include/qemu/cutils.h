@@ -14,6 +14,13 @@ void qemu_init_exec_dir(const char *argv0);
 const char *qemu_get_exec_dir(void);
 
 /*
+ * Set the directory that stands for the executable's, for code that is not
+ * the executable: the Python extension, which relocates from where it is
+ * installed, not from where the interpreter is.
+ */
+void qemu_set_exec_dir(const char *dir);
+
+/*
  * Where an installed directory (one of the CONFIG_*DIR paths) is for this run:
  * in a relocatable install, the path relative to the executable's location,
  * so that an installed tree moved elsewhere still finds its data; otherwise
@@ -30,6 +37,6 @@ int qemu_getloadavg(double loadavg[], int nelem);
  * it with free()).  qemu_set_error() formats that message and returns err,
  * for "return qemu_set_error(errp, -EINVAL, ...);".
  */
-int qemu_set_error(char **errp, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int qemu_set_error(char **errp, int err, const char *fmt, ...) QEMU_PRINTF(3, 4);
 
 #endif /* QEMU_CUTILS_H */

@@ -16,6 +16,11 @@
 # define _FORTIFY_SOURCE 2
 #endif
 
+/* mingw: C99 printf and scanf (%zu, %lld, %Lf) rather than the Microsoft C library's, as QEMU's osdep.h. */
+#if defined(_WIN32) && !defined(__USE_MINGW_ANSI_STDIO)
+# define __USE_MINGW_ANSI_STDIO 1
+#endif
+
 #include "config-host.h"
 #ifdef COMPILING_PER_TARGET
 /* Code compiled once per target sees that target's configuration... */
