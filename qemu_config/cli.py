@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from . import processes
 from .errors import UsageError, UserError
 
 
@@ -176,11 +177,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if getattr(args, "configure_args", None) and args.configure_args[:1] == ["--"]:
         args.configure_args = args.configure_args[1:]
+    processes.stop_on_termination()
     try:
         return int(args.handler(args))
     except UserError as err:
         return err.report()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, processes.Stopped):
+        processes.stop_running()
         print("ERROR: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: still one ERROR line, the traceback only on request

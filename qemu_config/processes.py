@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 from typing import Mapping, Sequence
 
 from .errors import UserError
@@ -41,6 +42,67 @@ OVERRIDE_VARIABLE = "QEMU_CONFIG_TIMEOUTS"
 
 class ProcessTimeout(UserError):
     """A program that ran longer than its kind may."""
+
+
+class Stopped(BaseException):
+    """The engine is being stopped (Ctrl-C, SIGTERM): a program's answer is not an answer.
+
+    A BaseException, so that no probe takes the killed program's exit status for a failed check (and
+    caches it) on the way out."""
+
+
+# The process groups of the programs running now: each program runs in a group of its own (so that a
+# hanging one goes with whatever it started), so a signal to the engine's group does not reach them,
+# and the engine stops them itself when it is stopped.
+_RUNNING: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
+_stopping = False
+
+
+def stop_running() -> None:
+    """Kill every program the engine is running now, with whatever each started; run() then raises Stopped."""
+    global _stopping
+    with _RUNNING_LOCK:
+        _stopping = True
+        groups = list(_RUNNING)
+    for group in groups:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def started(group: int) -> bool:
+    """Note a program started in a group of its own, for stop_running(); False if the engine is stopping."""
+    with _RUNNING_LOCK:
+        _RUNNING.add(group)
+        return not _stopping
+
+
+def ended(group: int) -> bool:
+    """The program of ``group`` has ended; False if the engine was being stopped meanwhile."""
+    with _RUNNING_LOCK:
+        _RUNNING.discard(group)
+        return not _stopping
+
+
+def stop_on_termination() -> None:
+    """On SIGTERM or SIGHUP (a cancelled CI job, a closed terminal), stop the programs running, then end
+    as the signal ends a process.  Called at the start of a command; outside the main thread (a command
+    run in-process by a test's thread) signals cannot be handled and nothing is installed."""
+    global _stopping
+    with _RUNNING_LOCK:
+        _stopping = False
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def terminate(signum: int, _frame: object) -> None:
+        stop_running()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, terminate)
 
 
 def timeout_for(kind: str, environ: Mapping[str, str] | None = None) -> float:
@@ -79,6 +141,8 @@ def run(kind: str, argv: Sequence[str], *, what: str, input: str | None = None,
                           env=None if env is None else dict(env), cwd=cwd, text=True, errors="replace",
                           start_new_session=True) as proc:
         try:
+            if not started(proc.pid):
+                _kill_group(proc)
             stdout, stderr = proc.communicate(input, timeout=limit)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
@@ -91,6 +155,10 @@ def run(kind: str, argv: Sequence[str], *, what: str, input: str | None = None,
         except BaseException:
             _kill_group(proc)
             raise
+        finally:
+            answered = ended(proc.pid)
+    if not answered:
+        raise Stopped(argv[0])
     return subprocess.CompletedProcess(list(argv), proc.returncode, stdout, stderr)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -239,6 +240,39 @@ def test_meson_setup_that_hangs_is_stopped_and_the_build_directory_kept(build: P
     make = subprocess.run(["make", "-C", str(build)], capture_output=True, text=True, timeout=600,
                           env=configure_env())
     assert make.returncode == 0, make.stdout[-2000:] + make.stderr[-2000:]
+
+
+def test_configure_terminated_while_a_compiler_hangs_stops_the_compiler_too(tmp_path: Path) -> None:
+    # Each program runs in a process group of its own (so that a hanging one goes with its children),
+    # which a SIGTERM to configure's group (a cancelled CI job, matrix --build stopping a build) does not
+    # reach: configure must stop them itself before it ends.
+    cc = wrapper(tmp_path, "cc-hangs-on-flags", "*-Wvla*", "gcc")
+    build = tmp_path / "build"
+    build.mkdir()
+    proc = subprocess.Popen([str(REPO / "configure"), TARGET, "--no-cache", f"--cc={cc}"], cwd=build,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=configure_env())
+    deadline = time.monotonic() + TIME_LIMIT
+    hanging = (str(cc), "-Wvla")        # the compiler's command line (configure's own names cc too)
+    while time.monotonic() < deadline and not _running(*hanging):
+        time.sleep(0.05)
+    assert _running(*hanging), "the compiler never got to hang"
+    proc.terminate()
+    assert proc.wait(timeout=TIME_LIMIT) == -signal.SIGTERM
+    time.sleep(0.5)
+    assert _running(*hanging) == [], "configure ended and left the compiler running"
+
+
+def _running(*words: str) -> list[str]:
+    """The processes whose command line holds all of ``words``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if entry.name.isdigit() and all(word in command for word in words):
+            found.append(f"{entry.name} {command[:100]}")
+    return found
 
 
 def test_nested_pc_variables_are_expanded_in_linear_time(tmp_path: Path) -> None:

@@ -60,11 +60,13 @@ class _Running:
             proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     text=True, start_new_session=True)
             self._procs.add(proc)
+            processes.started(proc.pid)      # a SIGTERM to the matrix stops the builds too
         log.write(f"$ {' '.join(cmd)}\n")
         assert proc.stdout is not None
         for line in proc.stdout:
             log.write(line)
         code = proc.wait()
+        processes.ended(proc.pid)
         with self._lock:
             self._procs.discard(proc)
         return code
