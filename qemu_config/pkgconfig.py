@@ -477,19 +477,23 @@ def lookup(tool: PkgConfigTool | None, package: str, constraints: Sequence[str] 
         return _result(package, wanted, "no-pkg-config", f"pkg-config could not be run ({what})",
                        log, static=static)
 
-    full = log.run([tool.path, *static_args, "--modversion", package])
+    # pkgconf prints the version and the .pc file it read in one run (--path after --modversion, a line
+    # each); other implementations are asked for the version alone, and the file is found below.
+    with_path = ["--path"] if tool.personality is not None else []
+    full = log.run([tool.path, *static_args, "--modversion", *with_path, package])
     if full is None:
         return no_tool(tool.path)
-    version: str | None = full.stdout.strip() if full.returncode == 0 else None
+    answer = full.stdout.strip().splitlines() if full.returncode == 0 else []
+    version: str | None = answer[0].strip() if answer else None
     usable = version is not None
+    pc_file: str | None = answer[1].strip() if with_path and len(answer) > 1 and answer[1].strip() else None
     if not usable and not _top_level_missing(package, full.stderr):
         # Is the package itself readable, and only something it requires broken?
         own = log.run([tool.path, "--maximum-traverse-depth=1", "--modversion", package])
         if own is not None and own.returncode == 0 and own.stdout.strip():
             version = own.stdout.strip()
 
-    pc_file: str | None = None
-    if version is not None:
+    if version is not None and pc_file is None:
         where = log.run([tool.path, "--maximum-traverse-depth=1", "--path", package])
         if where is not None and where.returncode == 0 and where.stdout.strip():
             pc_file = where.stdout.strip().splitlines()[0]

@@ -83,7 +83,7 @@ def test_glib_found_with_include_dir(system_tool: PkgConfigTool) -> None:
     assert "-lglib-2.0" in res.libs
     assert res.pc_file is not None and res.pc_file.endswith("/glib-2.0.pc")
     assert res.detail == f"found {res.version}"
-    assert "--modversion glib-2.0" in res.log and "--cflags glib-2.0" in res.log
+    assert "--modversion --path glib-2.0" in res.log and "--cflags glib-2.0" in res.log
 
 
 @needs_pkg_config
