@@ -301,6 +301,23 @@ def test_a_build_directory_whose_path_breaks_scripts_is_refused_before_anything_
     assert list(build.iterdir()) == []
 
 
+@pytest.mark.slow
+def test_a_build_directory_whose_path_is_unicode_configures_builds_and_replays(tmp_path: Path) -> None:
+    # Not every unusual character is refused: non-ASCII letters break no script, so they are kept,
+    # written into config-host.h, the Makefile and config.status, and used by meson and make.
+    build = tmp_path / "bûild-日本-é"
+    build.mkdir()
+    run_configure(build, TARGET)
+    assert f"PYTHON='{build}/pyvenv/bin/python3'" in (build / "config-host.mak").read_text()   # quoted
+    make = subprocess.run(["make", "-C", str(build)], capture_output=True, text=True, timeout=900,
+                          env=configure_env())
+    assert make.returncode == 0, make.stdout[-2000:] + make.stderr[-2000:]
+    assert (build / "qemu-system-x86_64").exists()
+    replay = subprocess.run(["./config.status"], cwd=build, capture_output=True, text=True, timeout=TIME_LIMIT,
+                            env=configure_env())
+    assert replay.returncode == 0 and "Traceback" not in replay.stderr, replay.stderr[-2000:]
+
+
 def test_the_engine_refuses_such_a_path_too(tmp_path: Path) -> None:
     from qemu_config.configure import configure as run_engine
     from qemu_config.errors import UserError
