@@ -49,6 +49,22 @@ def _read_version(source_dir: Path) -> str:
     return (source_dir / "VERSION").read_text(encoding="utf-8").strip()
 
 
+def gdb_probe_for(gdb_option: str) -> GdbProbe:
+    """The gdb probe: the --gdb (or -Dgdb=) program, else the names searched on PATH."""
+    return GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
+
+
+def early_gdb_option(table: options.OptionTable, builtins: Sequence[options.MesonOption],
+                     request: options.ConfigureRequest) -> str:
+    """The gdb option as it will resolve, read before the host is known so that gdb is asked beside the
+    compiler; an option error is left for the resolution after the host to report, in its place."""
+    try:
+        resolved = options.resolve_values(table, builtins, request)
+    except UserError:
+        return str(request.gdb or "")
+    return str(resolved.get("gdb") or request.gdb or "")
+
+
 def apply_host_defaults(values: Mapping[str, object], explicit: frozenset[str], host: HostMachine) -> dict[str, object]:
     """Option defaults that depend on the host OS (QEMU's configs/meson/<os>.txt)."""
     result = dict(values)
@@ -86,6 +102,9 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
         host_cc=request.host_cc, extra_cflags=request.extra_cflags, extra_cxxflags=request.extra_cxxflags,
         extra_objcflags=request.extra_objcflags, extra_ldflags=request.extra_ldflags, environ=env.environ,
     )
+    start_early = getattr(prober, "start", None)     # MachineProber's: what needs no compiler, begun now
+    if start_early is not None:
+        start_early(toolchain, [gdb_probe_for(early_gdb_option(table, builtins, request))])
     host = host_from_macros(prober.predefined_macros(toolchain), cpu_override=request.cpu,
                             compiler=" ".join(toolchain.cc))
     if host.pointer_size < 8:
@@ -117,7 +136,7 @@ def decide(env: Environment, request: options.ConfigureRequest, table: options.O
                           without_default_features=not request.default_features, words=words, install=installing)
     wanted, required = probes_needed(fctx)
     gdb_option = str(values.get("gdb") or request.gdb or "")
-    gdb_probe = GdbProbe((gdb_option,) if gdb_option else GDB_PROGRAMS)
+    gdb_probe = gdb_probe_for(gdb_option)
     asked: list[Probe] = [*wanted, WARNING_FLAGS_PROBE, PATH_MAP_PROBE, gdb_probe]   # the report's order
     # The longest chains of processes (compiles of the flags, two gdb runs) start first.
     # The compiler's sanity check runs beside the probes; a compiler that fails it is the error

@@ -60,7 +60,7 @@ class ProbeInputs:
     """Everything a probe kind's ``key()`` and ``run()`` may consult besides the probe itself."""
 
     toolchain: Toolchain
-    host: HostMachine
+    host: HostMachine | None         # None for a probe started before the host is known (MachineProber.start)
     environ: Mapping[str, str]
     static: bool
     pkg_tool: PkgConfigTool | None
@@ -109,6 +109,10 @@ class ProbeKind(Protocol):
         quick ones (a pkg-config lookup, a program's version) beside them."""
         ...
 
+    def before_host(self) -> bool:
+        """Whether it can start before the compiler is asked what it builds for (MachineProber.start)."""
+        ...
+
 
 class _KindDefaults:
     """What a kind has unless it says otherwise: no probe it depends on, nothing consulted of its own,
@@ -119,6 +123,9 @@ class _KindDefaults:
 
     def compiles(self) -> bool:
         return True
+
+    def before_host(self) -> bool:
+        return False
 
     def consulted(self, inputs: ProbeInputs) -> Consulted:
         return Consulted()
@@ -401,6 +408,9 @@ class GdbProbe(_KindDefaults):
     def compiles(self) -> bool:
         return False       # a program started once or twice, no compiler
 
+    def before_host(self) -> bool:
+        return True        # gdb is found on PATH and asked; the host is not consulted
+
     candidates: tuple[str, ...]      # --gdb=PATH, or the names searched on PATH
 
     def describe(self) -> str:
@@ -537,13 +547,37 @@ class _SystemDirs:
             return self._stamps
 
 
+def cached_or_run(cache: ProbeCache, probe: Probe, inputs: ProbeInputs, required: bool) -> ProbeOutcome:
+    """The cached outcome of ``probe``, or its run (in a scratch directory of its own), then cached."""
+    key = probe.key(inputs)
+    hit = cache.get(key, OUTCOME_SCHEMA)
+    if hit is not None:
+        outcome = ProbeOutcome.from_cache(probe, hit)
+        # A dependency the user asked for is never refused on the strength of the cache.
+        if outcome.ok or not required:
+            return outcome
+    with tempfile.TemporaryDirectory(prefix="qemu-config-probe-") as tmp:
+        try:
+            outcome = probe.run(replace(inputs, workdir=Path(tmp)))
+        except ProcessTimeout as exc:
+            raise ProcessTimeout(f"probing {probe.describe()}: {exc.message}", *exc.details) from None
+    cache.put(key, outcome.as_cache())
+    return outcome
+
+
 class ProbeRunner:
     """Runs the probes of one configure, each once, in one pool ordered by what depends on what."""
 
-    def __init__(self, ctx: ProbeContext, jobs: int | None = None) -> None:
+    def __init__(self, ctx: ProbeContext, jobs: int | None = None, *,
+                 pkg_tool: "Future[PkgConfigTool | None] | None" = None,
+                 started: Mapping[Probe, "Future[ProbeOutcome]"] | None = None) -> None:
+        """``pkg_tool``: pkg-config being found already; ``started``: probes already running (they
+        depend on nothing and run no compiler), whose answers this runner takes instead of running them."""
         self.ctx = ctx
         self.jobs = jobs or max(2, min(8, (os.cpu_count() or 2) * 2))
-        self.pkg_tool = pkgconfig.find_pkg_config(ctx.toolchain.cross_prefix, ctx.environ)
+        self.pkg_tool = pkg_tool.result() if pkg_tool is not None else \
+            pkgconfig.find_pkg_config(ctx.toolchain.cross_prefix, ctx.environ)
+        self._started = dict(started or {})
         self._outcomes: dict[Probe, ProbeOutcome] = {}
         self.system_dirs = _SystemDirs(ctx.toolchain, ctx.cache)
 
@@ -576,20 +610,7 @@ class ProbeRunner:
         return seen.programs, seen.dirs, seen.files
 
     def _cached_or_run(self, probe: Probe, inputs: ProbeInputs, required: bool) -> ProbeOutcome:
-        key = probe.key(inputs)
-        hit = self.ctx.cache.get(key, OUTCOME_SCHEMA)
-        if hit is not None:
-            outcome = ProbeOutcome.from_cache(probe, hit)
-            # A dependency the user asked for is never refused on the strength of the cache.
-            if outcome.ok or not required:
-                return outcome
-        with tempfile.TemporaryDirectory(prefix="qemu-config-probe-") as tmp:
-            try:
-                outcome = probe.run(replace(inputs, workdir=Path(tmp)))
-            except ProcessTimeout as exc:
-                raise ProcessTimeout(f"probing {probe.describe()}: {exc.message}", *exc.details) from None
-        self.ctx.cache.put(key, outcome.as_cache())
-        return outcome
+        return cached_or_run(self.ctx.cache, probe, inputs, required)
 
     def run(self, probes: Iterable[Probe], required: Iterable[Probe] = ()) -> Mapping[Probe, ProbeOutcome]:
         """Run every probe once, and what it depends on first: one pool, in which a probe
@@ -628,7 +649,8 @@ class ProbeRunner:
                             continue
                         compiling += 1
                     pending.remove(probe)
-                    running[pool.submit(self._cached_or_run, probe, self._inputs(probe), probe in must)] = probe
+                    early = self._started.pop(probe, None)
+                    running[early or pool.submit(self._cached_or_run, probe, self._inputs(probe), probe in must)] = probe
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     self._outcomes[running.pop(future)] = future.result()
@@ -679,6 +701,21 @@ class MachineProber:
         self.environ = environ
         self.cache = cache
         self._runner: ProbeRunner | None = None
+        self._pkg_tool: Future[PkgConfigTool | None] | None = None
+        self._started: dict[Probe, Future[ProbeOutcome]] = {}
+
+    def start(self, toolchain: Toolchain, probes: Sequence[Probe]) -> None:
+        """Begin now, beside the compiler's first questions, what needs no answer of the compiler:
+        finding pkg-config, and those of ``probes`` that can run before the host is known (gdb, the
+        longest single run of a cold configure).  :meth:`run` takes their answers."""
+        pool = ThreadPoolExecutor(max_workers=1 + len(probes), thread_name_prefix="probe-early")
+        self._pkg_tool = pool.submit(pkgconfig.find_pkg_config, toolchain.cross_prefix, self.environ)
+        for probe in probes:
+            if probe.before_host() and not probe.depends_on():
+                inputs = ProbeInputs(toolchain=toolchain, host=None, environ=self.environ, static=False,
+                                     pkg_tool=None, dependencies={}, system_dirs=lambda: ())
+                self._started[probe] = pool.submit(cached_or_run, self.cache, probe, inputs, False)
+        pool.shutdown(wait=False)
 
     def predefined_macros(self, toolchain: Toolchain) -> Mapping[str, str]:
         """Asked once per compiler identity and flags; the cached answer also serves the compiler checks."""
@@ -706,7 +743,8 @@ class MachineProber:
     def run(self, toolchain: Toolchain, host: HostMachine, probes: Sequence[Probe], required: Sequence[Probe], *,
             static: bool) -> Mapping[Probe, ProbeOutcome]:
         self._runner = ProbeRunner(ProbeContext(toolchain=toolchain, host=host, environ=self.environ,
-                                                cache=self.cache, static=static))
+                                                cache=self.cache, static=static),
+                                   pkg_tool=self._pkg_tool, started=self._started)
         return self._runner.run(probes, required)
 
     def consulted(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
