@@ -26,7 +26,10 @@ from e2e import REPO, configure_env, copy_source_tree, run_configure
 
 # meson's and ninja's own files, and the log: not what the engine writes as its outputs.
 NOT_ENGINE_DIRS = {"pyvenv", "meson-private", "meson-info", "meson-logs"}
-NOT_ENGINE_FILES = {"build.ninja", "compile_commands.json", ".ninja_log", ".ninja_deps", "config.log"}
+# build.ninja~ is meson's own temporary copy while it writes build.ninja: a kill can leave it, and
+# meson's next run overwrites it.
+NOT_ENGINE_FILES = {"build.ninja", "build.ninja~", "compile_commands.json", ".ninja_log", ".ninja_deps",
+                    "config.log"}
 # The no-op check's record: the times of the files it watches, new on every run.  Whole JSON or absent.
 FINGERPRINT = "qemu-config-fingerprint.json"
 # Built objects: make builds them after configure, they are not configure's.
