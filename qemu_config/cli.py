@@ -25,8 +25,10 @@ def _nothing_changed(source_dir: Path, build_dir: Path, argv: list[str]) -> bool
 
     from . import fingerprint
 
+    from .emit import killed_run_left_temporaries
+
     recorded = fingerprint.load(build_dir)
-    if recorded is None or not (build_dir / "build.ninja").exists():
+    if recorded is None or not (build_dir / "build.ninja").exists() or killed_run_left_temporaries(build_dir):
         return False
     if not fingerprint.unchanged(recorded, argv=argv, environ=os.environ, source_dir=source_dir.resolve(),
                                  build_dir=build_dir):

@@ -117,6 +117,24 @@ def test_configure_killed_anywhere_leaves_old_or_new_files_and_a_rerun_repairs(t
     count("kill safety: configure", "builds after kills")
 
 
+@pytest.mark.slow
+def test_a_rerun_that_would_change_nothing_still_removes_what_a_killed_run_left(tmp_path: Path) -> None:
+    # A run killed after it staged its outputs but before it renamed any leaves the old configuration,
+    # and the old arguments would make the next run the no-op re-run: it must not be one, since only
+    # a whole run removes the staged files.  (Found by the full kill campaign.)
+    build = tmp_path / "build"
+    run_configure(build, *OLD)
+    old = engine_files(build)
+    staged = [build / ".config-host.h.k1lled00.tmp", build / ".x86_64-softmmu-config-devices.h.k1lled01.tmp"]
+    for path in staged:
+        path.write_bytes(b"half of a file")
+    rerun = run_configure(build, *OLD)
+    assert "Nothing that configure reads has changed" not in rerun.stdout
+    assert temporaries(build) == [] and engine_files(build) == old
+    again = run_configure(build, *OLD)
+    assert "Nothing that configure reads has changed" in again.stdout     # and then it is a no-op again
+
+
 def _set_pkgversion_default(source: Path, value: str) -> None:
     """Change the default of an option in the tree's meson_options.txt: make must re-run configure."""
     path = source / "meson_options.txt"
