@@ -25,7 +25,7 @@ def _nothing_changed(source_dir: Path, build_dir: Path, argv: list[str]) -> bool
 
     from . import fingerprint
 
-    from .emit import killed_run_left_temporaries
+    from .storage import killed_run_left_temporaries
 
     recorded = fingerprint.load(build_dir)
     if recorded is None or not (build_dir / "build.ninja").exists() or killed_run_left_temporaries(build_dir):

@@ -109,15 +109,6 @@ def remove_stale_temporaries(path: Path) -> None:
         pass
 
 
-def killed_run_left_temporaries(build_dir: Path) -> bool:
-    """Whether a killed run left temporaries of its atomic writes in ``build_dir`` (where configure writes
-    its outputs): the next run is then a whole run, which removes them, never the no-op re-run."""
-    try:
-        return any(build_dir.glob(".*.tmp"))
-    except OSError:
-        return False
-
-
 # Bytes written as themselves in a C string literal.
 _C_PLAIN = frozenset(range(0x20, 0x7f)) - {ord("\\"), ord('"')}
 

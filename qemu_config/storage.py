@@ -105,3 +105,12 @@ def utf8_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
         raise NotUTF8(data[exc.start], line, exc.start) from None
+
+
+def killed_run_left_temporaries(build_dir: Path) -> bool:
+    """Whether a killed run left temporaries of its atomic writes in ``build_dir`` (where configure writes
+    its outputs): the next run is then a whole run, which removes them, never the no-op re-run."""
+    try:
+        return any(build_dir.glob(".*.tmp"))
+    except OSError:
+        return False
