@@ -15,12 +15,11 @@ import os
 import re
 import threading
 from dataclasses import dataclass
-from glob import escape as glob_escape
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence, Union
 
 from .errors import UserError
-from .storage import write_all_atomic, write_atomic
+from .storage import remove_stale_temporaries, write_all_atomic, write_atomic
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -97,16 +96,6 @@ def write_outputs(build_dir: Path, outputs: Iterable[OutputFile]) -> list[str]:
                         "nothing was changed there: the build directory is as it was",
                         "make room on its file system (or make it writable), then run configure again") from None
     return [rel for rel, _, _, _ in pending]
-
-
-def remove_stale_temporaries(path: Path) -> None:
-    """Delete what an earlier, killed run left of its atomic writes of ``path`` (:func:`write_atomic`'s
-    temporary files), so that killed runs leave nothing behind once configure has run again."""
-    try:
-        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 # Bytes written as themselves in a C string literal.

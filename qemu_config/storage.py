@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -39,10 +40,25 @@ def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     return None if home is None else home / ".cache" / "qemu-config"
 
 
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, named ``.NAME.XXXXXXXX.tmp`` (what a killed run can leave)."""
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete what an earlier, killed run left of its atomic writes of ``path`` (:func:`_temporary`'s
+    files), so that killed runs leave nothing behind once configure has run again."""
+    try:
+        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace ``path`` with ``data`` in one rename: readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -68,7 +84,7 @@ def write_all_atomic(files: Sequence[tuple[Path, bytes, int]]) -> None:
             for directory in reversed(missing):
                 directory.mkdir()
                 made.append(directory)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp = _temporary(path)
             staged.append(tmp)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -108,8 +124,8 @@ def utf8_text(data: bytes) -> str:
 
 
 def killed_run_left_temporaries(build_dir: Path) -> bool:
-    """Whether a killed run left temporaries of its atomic writes in ``build_dir`` (where configure writes
-    its outputs): the next run is then a whole run, which removes them, never the no-op re-run."""
+    """Whether a killed run left :func:`_temporary` files in ``build_dir`` (where configure writes its
+    outputs): the next run is then a whole run, which removes them, never the no-op re-run."""
     try:
         return any(build_dir.glob(".*.tmp"))
     except OSError:
