@@ -33,13 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from qemu_config import bootstrap, options  # noqa: E402
-from qemu_config.configure import decide  # noqa: E402
+from qemu_config.configure import NINJA_BEING_FOUND, decide, with_ninja  # noqa: E402
 from qemu_config.model import Environment  # noqa: E402
 from qemu_config.emit import start_compiling_templates, write_outputs  # noqa: E402
 from qemu_config.outputs import build_outputs  # noqa: E402
@@ -62,7 +63,11 @@ def equivalent_meson_build() -> str:
         if p.package not in deps:
             var = "dep_" + p.package.replace("-", "_").replace(".", "_")
             version = ", version: [" + ", ".join(f"'{c}'" for c in p.constraints) + "]" if p.constraints else ""
-            out.append(f"{var} = dependency('{p.package}', method: 'pkg-config', required: false{version})")
+            lookup = f"{var} = dependency('{p.package}', method: 'pkg-config', required: false{version})"
+            if p.after is not None:     # looked up only when the package it comes after was found
+                lookup = (f"if {dep(p.after)}.found()\n  {lookup}\nelse\n"
+                          f"  {var} = dependency('', required: false)\nendif")
+            out.append(lookup)
             deps[p.package] = var
         return deps[p.package]
 
@@ -105,13 +110,15 @@ def engine_cold(build: Path, cache_home: Path, argv: list[str]) -> float:
     request = options.parse_configure_args(argv, table)
     builtins = options.builtin_options()
     start_compiling_templates()      # as configure() does
-    platlib, site_dirs = bootstrap.python_install_paths()    # as configure() asks the host's Python
-    env = Environment(source_dir=REPO, build_dir=build, python=sys.executable,
-                      meson=tuple(bootstrap.meson_command()), ninja=bootstrap.find_ninja() or "ninja",
-                      environ=environ, python_platlib=platlib, python_site_dirs=site_dirs)
-    prober = MachineProber(environ, ProbeCache(default_cache_dir(environ)))
-    config = decide(env, request, table, builtins, prober)
-    write_outputs(build, build_outputs(config, argv))
+    with ThreadPoolExecutor(max_workers=1) as finder:
+        finding_ninja = finder.submit(bootstrap.find_ninja)      # as configure() does, beside deciding
+        platlib, site_dirs = bootstrap.python_install_paths()    # as configure() asks the host's Python
+        env = Environment(source_dir=REPO, build_dir=build, python=sys.executable,
+                          meson=tuple(bootstrap.meson_command()), ninja=NINJA_BEING_FOUND,
+                          environ=environ, python_platlib=platlib, python_site_dirs=site_dirs)
+        prober = MachineProber(environ, ProbeCache(default_cache_dir(environ)))
+        config = with_ninja(decide(env, request, table, builtins, prober), finding_ninja)
+        write_outputs(build, build_outputs(config, argv))
     return time.perf_counter() - start
 
 

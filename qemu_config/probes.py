@@ -157,6 +157,9 @@ class PkgConfigProbe(_KindDefaults):
 
     package: str
     constraints: tuple[str, ...] = ()
+    # Looked up only when this package was found: one of a set that is used whole or not at all (Xen's
+    # libraries), so that a machine without the first starts no pkg-config for the others.
+    after: "PkgConfigProbe | None" = None
 
     def compiles(self) -> bool:
         return False       # a few quick pkg-config runs (and, in a static build, one link)
@@ -164,7 +167,17 @@ class PkgConfigProbe(_KindDefaults):
     def describe(self) -> str:
         return " ".join(("pkg-config", self.package, *self.constraints))
 
+    def depends_on(self) -> tuple["Probe", ...]:
+        return (self.after,) if self.after is not None else ()
+
+    def _not_looked_up(self, inputs: ProbeInputs) -> "ProbeOutcome | None":
+        if self.after is None or inputs.dependencies[self.after].ok:
+            return None
+        return ProbeOutcome(self, False, "skipped", f"not looked up: {self.after.package} was not found")
+
     def key(self, inputs: ProbeInputs) -> str:
+        if self._not_looked_up(inputs) is not None:
+            return make_key("pkg-not-looked-up", self.package, self.constraints, self.after.package)
         # static: the answer also depends on the archives the compiler finds (the static link test)
         linker = (inputs.compiler_identity(), inputs.system_dirs()) if inputs.static else ()
         arch = debian_arch(inputs.host)   # and on whose machine's packages a cross build refuses
@@ -174,6 +187,9 @@ class PkgConfigProbe(_KindDefaults):
                                                  inputs.toolchain.cross_prefix))
 
     def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
+        skipped = self._not_looked_up(inputs)
+        if skipped is not None:
+            return skipped
         tc = inputs.toolchain
         found = pkgconfig.lookup(inputs.pkg_tool, self.package, self.constraints, environ=inputs.environ,
                                  static=inputs.static, cross_prefix=tc.cross_prefix)
@@ -382,23 +398,31 @@ class ProgramProbe(_KindDefaults):
 
 @dataclass(frozen=True)
 class FlagsProbe(_KindDefaults):
-    """meson's cc.get_supported_arguments(flags)."""
+    """meson's cc.get_supported_arguments(flags); ``fallbacks`` are tested only when one of ``flags`` is not
+    supported (they stand in for it), so that a compiler that has the preferred flags costs no compile more."""
 
     flags: tuple[str, ...]
     purpose: str = "compiler flags"      # what they are for, in the probe line
+    fallbacks: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        return f"supported {self.purpose} ({len(self.flags)} tested)"
+        instead = f", {len(self.fallbacks)} more if not" if self.fallbacks else ""
+        return f"supported {self.purpose} ({len(self.flags)} tested{instead})"
 
     def key(self, inputs: ProbeInputs) -> str:
-        return make_key("flags", self.flags, inputs.compiler_identity())
+        return make_key("flags", self.flags, self.fallbacks, inputs.compiler_identity())
 
     def run(self, inputs: ProbeInputs) -> "ProbeOutcome":
         # Meson's answer (each flag on its own) from as few compiles as that answer allows.
         res = tc_mod.SupportedArguments(self.flags, batched=True).run(inputs.toolchain, inputs.scratch)
         supported: tuple[str, ...] = res.value  # type: ignore[assignment]
-        return ProbeOutcome(self, True, "found", f"{len(supported)} of {len(self.flags)} flags supported",
-                            value=supported, log=res.log)
+        log, tested = res.log, len(self.flags)
+        if self.fallbacks and len(supported) < len(self.flags):
+            more = tc_mod.SupportedArguments(self.fallbacks, batched=True).run(inputs.toolchain, inputs.scratch)
+            supported += more.value  # type: ignore[operator]
+            log, tested = log + more.log, tested + len(self.fallbacks)
+        return ProbeOutcome(self, True, "found", f"{len(supported)} of {tested} flags supported",
+                            value=supported, log=log)
 
 
 @dataclass(frozen=True)

@@ -236,9 +236,10 @@ int main(void)
 }
 """
 
-XEN_LIBRARIES: tuple[PkgConfigProbe, ...] = tuple(
-    PkgConfigProbe(name) for name in ("xencontrol", "xenstore", "xenforeignmemory", "xengnttab", "xenevtchn",
-                                      "xendevicemodel"))
+_XENCONTROL = PkgConfigProbe("xencontrol")
+XEN_LIBRARIES: tuple[PkgConfigProbe, ...] = (_XENCONTROL, *(
+    PkgConfigProbe(name, after=_XENCONTROL)      # as QEMU: the others are looked for when xencontrol is there
+    for name in ("xenstore", "xenforeignmemory", "xengnttab", "xenevtchn", "xendevicemodel")))
 
 FEATURES: tuple[Feature, ...] = (
     # Accelerators first: targets and the device Kconfig depend on them.
@@ -435,8 +436,8 @@ WARNING_FLAGS_PROBE = FlagsProbe(WARNING_FLAGS)
 PATH_MAP_FLAG = "-ffile-prefix-map"
 PATH_MAP_FALLBACKS: tuple[str, ...] = ("-fdebug-prefix-map", "-fmacro-prefix-map")
 PATH_MAP_PLACEHOLDER = "/qemu-config-old=/qemu-config-new"
-PATH_MAP_PROBE = FlagsProbe(tuple(f"{flag}={PATH_MAP_PLACEHOLDER}" for flag in (PATH_MAP_FLAG, *PATH_MAP_FALLBACKS)),
-                            purpose="path-mapping flags")
+PATH_MAP_PROBE = FlagsProbe((f"{PATH_MAP_FLAG}={PATH_MAP_PLACEHOLDER}",), purpose="path-mapping flags",
+                            fallbacks=tuple(f"{flag}={PATH_MAP_PLACEHOLDER}" for flag in PATH_MAP_FALLBACKS))
 
 # gdb, for the per-target GDB= variable: the first of these on PATH unless --gdb is given.
 GDB_PROGRAMS: tuple[str, ...] = ("gdb-multiarch", "gdb")

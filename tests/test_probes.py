@@ -16,10 +16,12 @@ import pytest
 from qemu_config import probes
 from qemu_config.cache import ProbeCache, make_key
 from qemu_config.host import host_from_macros
-from qemu_config.probes import (Consulted, GdbProbe, LinkProbe, ProbeContext, ProbeInputs, ProbeKind, ProbeOutcome,
-                                ProbeRunner)
-from qemu_config.rules import GTREE_NODE_API_TEST, PKG_GLIB, WARNING_FLAGS_PROBE
+from qemu_config.probes import (Consulted, FlagsProbe, GdbProbe, LinkProbe, ProbeContext, ProbeInputs, ProbeKind,
+                                ProbeOutcome, ProbeRunner)
+from qemu_config.rules import GTREE_NODE_API_TEST, PKG_GLIB, WARNING_FLAGS_PROBE, XEN_LIBRARIES
 from qemu_config.toolchain import Toolchain, predefined_macros, select_toolchain
+
+from fakelibs import write_pc
 
 needs_glib = pytest.mark.skipif(shutil.which("pkg-config") is None, reason="pkg-config not installed")
 
@@ -175,6 +177,48 @@ def test_no_compiler_run_that_an_earlier_answer_makes_unnecessary(tmp_path: Path
     second = runner(tmp_path, tc, jobs=4).run(asked)
     assert all(o.cached for o in second.values())
     assert log.read_text() == ""
+
+
+def test_fallback_flags_are_compiled_only_when_a_preferred_flag_is_not_supported(tmp_path: Path) -> None:
+    tc, log = counting_compiler(tmp_path)
+    fallbacks = ("-fdebug-prefix-map=/a=/b", "-fmacro-prefix-map=/a=/b")
+    has_it = FlagsProbe(("-ffile-prefix-map=/a=/b",), fallbacks=fallbacks)
+    lacks_it = FlagsProbe(("-fno-such-prefix-map=/a=/b",), fallbacks=fallbacks)   # gcc rejects it by name
+    outcomes = runner(tmp_path, tc).run([has_it, lacks_it])
+    assert outcomes[has_it].value == ("-ffile-prefix-map=/a=/b",)
+    assert outcomes[lacks_it].value == fallbacks
+    assert outcomes[lacks_it].detail == "2 of 3 flags supported"
+    compiles = [r for r in log.read_text().splitlines() if "prefix-map" in r]
+    assert sum("-ffile-prefix-map" in r for r in compiles) == 1
+    assert not any("-ffile-prefix-map" in r and "-fdebug-prefix-map" in r for r in compiles)
+    # The fallbacks were compiled for the probe whose preferred flag failed, and for it only.
+    assert sum("-fdebug-prefix-map" in r for r in compiles) == sum("-fno-such-prefix-map" in r for r in compiles) == 1
+    assert has_it.describe() == "supported compiler flags (1 tested, 2 more if not)"
+
+
+def test_xen_libraries_past_the_first_are_looked_up_only_when_it_is_found(tmp_path: Path) -> None:
+    """Real pkg-config over .pc files of the test's own: without xencontrol, no lookup of the rest."""
+    first, *rest = XEN_LIBRARIES
+    pcdir = tmp_path / "pc"
+    for probe in rest:
+        write_pc(pcdir, probe.package, "4.17.0", prefix=tmp_path / "xen")
+    pkg_config = shutil.which("pkg-config")
+    assert pkg_config is not None
+    log = tmp_path / "pkg-config.log"
+    counting = tmp_path / "counting-pkg-config"
+    counting.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec {pkg_config} "$@"\n')
+    counting.chmod(0o755)
+    environ = {"PATH": os.environ["PATH"], "PKG_CONFIG": str(counting), "PKG_CONFIG_LIBDIR": str(pcdir)}
+    outcomes = runner(tmp_path / "without", environ=environ).run(XEN_LIBRARIES)
+    assert outcomes[first].status == "missing"
+    assert {outcomes[p].status for p in rest} == {"skipped"}
+    assert outcomes[rest[0]].detail == "not looked up: xencontrol was not found"
+    asked = log.read_text()
+    assert "xencontrol" in asked and not any(p.package in asked for p in rest)
+    # With xencontrol there, every one is looked up, and found.
+    write_pc(pcdir, first.package, "4.17.0", prefix=tmp_path / "xen")
+    outcomes = runner(tmp_path / "with", environ=environ).run(XEN_LIBRARIES)
+    assert all(o.ok and o.version == "4.17.0" for o in outcomes.values())
 
 
 def counting_gdb(tmp_path: Path, real: str) -> tuple[Path, Path]:
