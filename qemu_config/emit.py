@@ -82,9 +82,10 @@ def write_outputs(build_dir: Path, outputs: Iterable[OutputFile]) -> list[str]:
     read-only directory), which is one UserError.
     """
     pending: list[tuple[str, Path, bytes, int]] = []
+    outputs = list(outputs)
+    remove_stale_temporaries(build_dir / out.path for out in outputs)
     for out in outputs:
         path = build_dir / out.path
-        remove_stale_temporaries(path)
         data = out.text.encode("utf-8")
         mode = 0o755 if out.executable else 0o644
         if not _unchanged(path, data, mode):

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from glob import escape as glob_escape
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 
 def usable_home(environ: Mapping[str, str] | None = None) -> Path | None:
@@ -45,14 +44,25 @@ def _temporary(path: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
-def remove_stale_temporaries(path: Path) -> None:
-    """Delete what an earlier, killed run left of its atomic writes of ``path`` (:func:`_temporary`'s
-    files), so that killed runs leave nothing behind once configure has run again."""
-    try:
-        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)
-    except OSError:
-        pass
+def remove_stale_temporaries(paths: Iterable[Path]) -> None:
+    """Delete what earlier, killed runs left of their atomic writes of ``paths`` (:func:`_temporary`'s
+    files), so that killed runs leave nothing behind once configure has run again.  Each directory is
+    listed once, however many of ``paths`` it holds."""
+    names_by_dir: dict[Path, set[str]] = {}
+    for path in paths:
+        names_by_dir.setdefault(path.parent, set()).add(path.name)
+    for directory, names in names_by_dir.items():
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            continue
+        for entry in entries:
+            # ".NAME.XXXXXXXX.tmp": mkstemp's random part holds no dot, so NAME is what precedes it.
+            if entry.startswith(".") and entry.endswith(".tmp") and entry[1:-4].rpartition(".")[0] in names:
+                try:
+                    os.unlink(directory / entry)
+                except OSError:
+                    pass
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:

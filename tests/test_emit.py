@@ -45,3 +45,17 @@ def test_shell_quote_round_trips_through_sh(tmp_path: Path) -> None:
     word = "it's a $HOME `x` \\ \"q\""
     out = subprocess.run(["sh", "-c", "printf %s " + shell_quote(word)], capture_output=True, text=True)
     assert out.stdout == word
+
+
+def test_what_killed_runs_left_of_the_outputs_is_removed_and_nothing_else(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    left = [tmp_path / ".config-host.h.k2j_9xqa.tmp", tmp_path / ".config-host.h.0abc1234.tmp",
+            tmp_path / "sub" / ".a.mak.zz99yy88.tmp"]
+    kept = [tmp_path / ".unrelated.h.k2j_9xqa.tmp", tmp_path / "config-host.h.k2j_9xqa.tmp",
+            tmp_path / ".config-host.h.k2j_9xqa.tmpx", tmp_path / "sub" / ".config-host.h.k2j_9xqa.tmp"]
+    for path in left + kept:
+        path.write_text("half\n")
+    write_outputs(tmp_path, [OutputFile("config-host.h", "x\n"), OutputFile("sub/a.mak", "y\n")])
+    assert not any(path.exists() for path in left)
+    assert all(path.exists() for path in kept)
+    assert (tmp_path / "config-host.h").read_text() == "x\n" and (tmp_path / "sub" / "a.mak").read_text() == "y\n"
