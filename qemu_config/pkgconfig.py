@@ -29,6 +29,7 @@ import re
 import shlex
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -352,18 +353,36 @@ class _Log:
         self.parts: list[str] = []
 
     def run(self, argv: Sequence[str]) -> subprocess.CompletedProcess[str] | None:
+        return self.run_together([argv])[0]
+
+    def run_together(self, argvs: Sequence[Sequence[str]]) -> list[subprocess.CompletedProcess[str] | None]:
+        """Run the queries at the same time (none needs another's answer); logged in the order given."""
+        def one(argv: Sequence[str]) -> subprocess.CompletedProcess[str] | OSError:
+            try:
+                return _run(argv, self.environ)
+            except OSError as exc:
+                return exc
+
+        if len(argvs) == 1:
+            answers = [one(argvs[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(argvs) - 1, thread_name_prefix="pkg-config") as side:
+                others = [side.submit(one, argv) for argv in argvs[1:]]
+                answers = [one(argvs[0]), *(future.result() for future in others)]
         shown = [f"{k}={shlex.quote(self.environ[k])}" for k in _LOGGED_ENVIRONMENT if k in self.environ]
-        self.parts.append("$ " + " ".join([*shown, shlex.join(argv)]))
-        try:
-            proc = _run(argv, self.environ)
-        except OSError as exc:
-            self.parts.append(f"failed to run: {exc}")
-            return None
-        self.parts.append(f"[exit {proc.returncode}]")
-        for stream in (proc.stdout, proc.stderr):
-            if stream.strip():
-                self.parts.append(stream.rstrip("\n"))
-        return proc
+        procs: list[subprocess.CompletedProcess[str] | None] = []
+        for argv, answer in zip(argvs, answers):
+            self.parts.append("$ " + " ".join([*shown, shlex.join(argv)]))
+            if isinstance(answer, OSError):
+                self.parts.append(f"failed to run: {answer}")
+                procs.append(None)
+                continue
+            self.parts.append(f"[exit {answer.returncode}]")
+            for stream in (answer.stdout, answer.stderr):
+                if stream.strip():
+                    self.parts.append(stream.rstrip("\n"))
+            procs.append(answer)
+        return procs
 
     def note(self, line: str) -> None:
         self.parts.append(line)
@@ -520,8 +539,10 @@ def lookup(tool: PkgConfigTool | None, package: str, constraints: Sequence[str] 
         return _result(package, wanted, "missing", _describe_broken_requires(package, version, full.stderr),
                        log, static=static, version=version, pc_file=pc_file)
 
-    cflags_proc = log.run([tool.path, *static_args, "--cflags", package])
-    libs_proc = log.run([tool.path, *static_args, "--libs", package])
+    # Two runs, at the same time: pkgconf's --cflags --libs in one run would leave out the cflags of
+    # Requires.private, which --cflags alone gives (meson asks for each alone too).
+    cflags_proc, libs_proc = log.run_together([[tool.path, *static_args, "--cflags", package],
+                                               [tool.path, *static_args, "--libs", package]])
     for proc in (cflags_proc, libs_proc):
         if proc is None:
             return no_tool(tool.path)
