@@ -16,7 +16,8 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -353,9 +354,15 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
             cross_prefix=request.cross_prefix or "", cc=request.cc or "cc",
             host_cc=request.host_cc or "cc", static=request.static, cpu=request.cpu or "")
     start_compiling_templates()   # while the probes wait for the compiler
-    ninja = bootstrap.find_ninja(request.ninja)
-    if ninja is None:
-        raise UserError("Cannot find Ninja", "install it (Debian: apt-get install ninja-build) or use --ninja=PATH")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="find-ninja") as finder:
+        finding_ninja = finder.submit(bootstrap.find_ninja, request.ninja)    # nothing decided needs it
+        return _configure(argv, request, table, builtins, source_dir, build_dir, environ, finding_ninja)
+
+
+def _configure(argv: Sequence[str], request: options.ConfigureRequest, table: options.OptionTable,
+               builtins: Sequence[options.MesonOption], source_dir: Path, build_dir: Path,
+               environ: dict[str, str], finding_ninja: Future[str | None]) -> ConfigureOutcome:
+    """Decide, write, run meson setup: configure() once it knows the run is a configure."""
     venv_bin = Path(sys.prefix) / "bin"
     if sys.prefix != sys.base_prefix and venv_bin.is_dir():
         meson: tuple[str, ...] = (str(bootstrap.ensure_meson_script(Path(sys.prefix))),)
@@ -365,10 +372,11 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
         meson = tuple(bootstrap.meson_command())
     platlib, site_dirs = bootstrap.python_install_paths()
     env = Environment(source_dir=source_dir, build_dir=build_dir, python=sys.executable,
-                      meson=meson, ninja=ninja, environ=environ, python_platlib=platlib, python_site_dirs=site_dirs)
+                      meson=meson, ninja=NINJA_BEING_FOUND, environ=environ, python_platlib=platlib,
+                      python_site_dirs=site_dirs)
     log: list[str] = []
     cache = probe_cache(request, environ)
-    config = decide(env, request, table, builtins, MachineProber(environ, cache), log)
+    config = with_ninja(decide(env, request, table, builtins, MachineProber(environ, cache), log), finding_ninja)
     log.extend(f"# {line}\n" for line in cache.problems())
     files = outputs.build_outputs(config, argv)
     written = [*files, OutputFile("config.log", _config_log(argv, log))]     # together: all or none
@@ -382,6 +390,19 @@ def configure(argv: Sequence[str], *, source_dir: Path, build_dir: Path,
     _record_fingerprint(config, argv, [f.path for f in files])
     return ConfigureOutcome(configuration=config, changed=tuple(changed), meson_ran=meson_ran,
                             meson_seconds=seconds, log=tuple(log))
+
+
+# Environment.ninja while deciding: ninja is found beside it (``ninja --version`` is a process of its
+# own) and set by with_ninja() before anything written names it.
+NINJA_BEING_FOUND = ""
+
+
+def with_ninja(config: Configuration, finding_ninja: Future[str | None]) -> Configuration:
+    """``config`` with the ninja bootstrap.find_ninja() found; "Cannot find Ninja" when there is none."""
+    ninja = finding_ninja.result()
+    if ninja is None:
+        raise UserError("Cannot find Ninja", "install it (Debian: apt-get install ninja-build) or use --ninja=PATH")
+    return replace(config, env=replace(config.env, ninja=ninja))
 
 
 def _require_utf8_environment(environ: Mapping[str, str]) -> None:
