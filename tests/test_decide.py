@@ -659,3 +659,19 @@ def test_cross_builds_write_machine_files(decider: Decider) -> None:
     assert report(files)["host"]["cross"] is True and build_mak(files)["PYTHON_EXTENSION"] == "n"
     assert "-Dlibdir=lib " in " ".join(meson_setup_args(decider.decide([AARCH64_PREFIX],
                                                                         RecordedProber(LINUX_AARCH64, AARCH64_CROSS))))
+
+
+def test_ninja_found_beside_deciding_is_set_before_anything_is_written(decider: Decider) -> None:
+    from concurrent.futures import Future
+
+    from qemu_config.configure import NINJA_BEING_FOUND, with_ninja
+    decided = decider.decide([], native())
+    found: Future[str | None] = Future()
+    found.set_result("/opt/tools/ninja")
+    assert with_ninja(decided, found).env.ninja == "/opt/tools/ninja"
+    assert with_ninja(decided, found).env.ninja != NINJA_BEING_FOUND
+    none: Future[str | None] = Future()
+    none.set_result(None)
+    with pytest.raises(UserError) as refused:
+        with_ninja(decided, none)
+    assert refused.value.message == "Cannot find Ninja" and "ninja-build" in refused.value.render()
